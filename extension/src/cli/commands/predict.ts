@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { allHeatmaps } from '../../engine/heatmap/heatmapForFinding';
+import type { ColormapName } from '../../engine/heatmap/colormaps';
+import { displayIntensities } from '../../engine/pixels/displayIntensities';
+import { preparePixels } from '../../engine/pixels/preparePixels';
+import type { AnalysisResult } from '../../engine/types/Analysis';
+import { heatmapPng } from '../heatmapPng';
+import { readImageFile } from '../io/readImageFile';
+import { loadModelFromDisk } from '../nodeModel';
+
+export interface PredictOptions {
+  file: string;
+  manifest?: string;
+  json: boolean;
+  heatmapsDir?: string;
+  colormap: ColormapName;
+  heatmapThreshold: number;
+  dumpTensorsDir?: string;
+  threads?: number;
+}
+
+const DEMO_NOTICE = 'DEMO WEIGHTS (untrained, random): these numbers mean nothing clinically. Not for diagnostic use.';
+
+function summary(result: AnalysisResult) {
+  return {
+    image: result.imageKey,
+    findings: result.findings.map(({ name, probability, threshold, positive }) => ({ name, probability, threshold, positive })),
+    backend: result.backend,
+    model: result.model,
+    intendedUse: result.intendedUse,
+    timingsMs: result.timingsMs,
+    ...(result.model.demo ? { notice: DEMO_NOTICE } : {}),
+  };
+}
+
+function table(result: AnalysisResult): string {
+  const lines = result.model.demo ? [`*** ${DEMO_NOTICE} ***`, ''] : [];
+  lines.push(`${result.imageKey ?? ''}: ${result.model.name} ${result.model.version} on ${result.backend.toUpperCase()}`);
+  lines.push(`model sha256 ${result.model.sha256}`, '');
+  lines.push(`${'Finding'.padEnd(20)}${'Probability'.padStart(12)}${'Threshold'.padStart(11)}  Flag`);
+  const sorted = [...result.findings].sort((a, b) => b.probability - a.probability);
+  for (const f of sorted) {
+    const flag = !f.trained ? 'not trained' : f.positive ? 'POSITIVE' : '';
+    lines.push(`${f.name.padEnd(20)}${f.probability.toFixed(4).padStart(12)}${f.threshold.toFixed(3).padStart(11)}  ${flag}`);
+  }
+  lines.push('', `time: prepare ${result.timingsMs.prepareMs.toFixed(0)} ms, inference ${result.timingsMs.inferenceMs.toFixed(0)} ms`);
+  return lines.join('\n');
+}
+
+async function writeHeatmaps(dir: string, options: PredictOptions, result: AnalysisResult, display: Float32Array) {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const heatmap of allHeatmaps(result)) {
+    const path = join(dir, `${heatmap.finding}.png`);
+    await writeFile(path, heatmapPng(display, heatmap, { colormap: options.colormap, threshold: options.heatmapThreshold, opacity: 0.5 }));
+    written.push(path);
+  }
+  return written;
+}
+
+/** Raw tensors for checking an exported model against PyTorch on exactly the input the engine made. */
+async function dumpTensors(dir: string, result: AnalysisResult, input: Float32Array, inputShape: number[]) {
+  await mkdir(dir, { recursive: true });
+  const raw = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  await writeFile(join(dir, 'input.f32'), raw(input));
+  await writeFile(join(dir, 'probabilities.f32'), raw(result.probabilities));
+  await writeFile(join(dir, 'cams.f32'), raw(result.cams.data));
+  const meta = { inputShape, camShape: result.cams.shape, findings: result.findings.map((f) => f.name), geometry: result.geometry };
+  await writeFile(join(dir, 'dump.json'), JSON.stringify(meta, null, 2));
+}
+
+export async function predict(options: PredictOptions): Promise<void> {
+  const pixels = await readImageFile(options.file);
+  const model = await loadModelFromDisk(options.manifest, options.threads);
+  try {
+    const result = await model.analyze(pixels);
+    const written = options.heatmapsDir
+      ? await writeHeatmaps(options.heatmapsDir, options, result, displayIntensities(pixels).values)
+      : [];
+    if (options.dumpTensorsDir) {
+      const prepared = preparePixels(pixels, model.manifest);
+      await dumpTensors(options.dumpTensorsDir, result, prepared.tensorData, prepared.shape);
+    }
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}) })}\n`);
+    } else {
+      process.stdout.write(`${table(result)}\n`);
+      if (written.length) process.stdout.write(`heatmaps: ${written.length} PNGs in ${options.heatmapsDir}\n`);
+    }
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { EngineError } from '../../engine/utilities/EngineError';
+import type { RadiographPixels } from '../../engine/types/RadiographPixels';
+
+/**
+ * RGBA from a decoder -> one grey channel. Greyscale PNGs (and NIH's RGBA ones) have R = G = B;
+ * anything else is a colour picture and is refused rather than silently converted.
+ */
+function greyFromRgba(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const grey = new Uint8Array(width * height);
+  for (let i = 0; i < grey.length; i++) {
+    const r = rgba[4 * i];
+    if (r !== rgba[4 * i + 1] || r !== rgba[4 * i + 2]) {
+      throw new EngineError('image-unsupported', 'This is a colour picture; the model reads greyscale radiographs only.');
+    }
+    grey[i] = r;
+  }
+  return grey;
+}
+
+function fromPng(bytes: Uint8Array, name: string): RadiographPixels {
+  let png: PNG;
+  try {
+    png = PNG.sync.read(Buffer.from(bytes), { skipRescale: true });
+  } catch {
+    throw new EngineError('image-unsupported', `${name} is not a readable PNG image.`);
+  }
+  const { width, height, data } = png;
+  // 16-bit greyscale PNGs keep their full depth (skipRescale); data is then 16-bit RGBA.
+  const sixteenBit = data.length === width * height * 8;
+  if (sixteenBit) {
+    const words = new Uint16Array(width * height);
+    for (let i = 0; i < words.length; i++) {
+      const r = data.readUInt16BE(8 * i);
+      if (r !== data.readUInt16BE(8 * i + 2) || r !== data.readUInt16BE(8 * i + 4)) {
+        throw new EngineError('image-unsupported', 'This is a colour picture; the model reads greyscale radiographs only.');
+      }
+      words[i] = r;
+    }
+    return raster(words, width, height, 16);
+  }
+  return raster(greyFromRgba(data, width, height), width, height, 8);
+}
+
+function fromJpeg(bytes: Uint8Array, name: string): RadiographPixels {
+  let image: { width: number; height: number; data: Uint8Array };
+  try {
+    image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  } catch {
+    throw new EngineError('image-unsupported', `${name} is not a readable JPEG image.`);
+  }
+  return raster(greyFromRgba(image.data, image.width, image.height), image.width, image.height, 8);
+}
+
+function raster(pixelData: Uint8Array | Uint16Array, columns: number, rows: number, bits: number): RadiographPixels {
+  // A PNG/JPEG radiograph is already a display image (white = bone): map its full code range.
+  const maxValue = 2 ** bits - 1;
+  return {
+    pixelData,
+    rows,
+    columns,
+    samplesPerPixel: 1,
+    photometricInterpretation: 'MONOCHROME2',
+    bitsStored: bits,
+    // LINEAR_EXACT over [0, max] gives v / max, as torchvision's ToTensor does.
+    windowCenter: maxValue / 2,
+    windowWidth: maxValue,
+    voiLutFunction: 'LINEAR_EXACT',
+  };
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
+const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
+
+export function isRasterImage(bytes: Uint8Array): boolean {
+  return startsWith(bytes, PNG_SIGNATURE) || startsWith(bytes, JPEG_SIGNATURE);
+}
+
+export function readRasterFile(bytes: Uint8Array, name: string): RadiographPixels {
+  if (startsWith(bytes, PNG_SIGNATURE)) return fromPng(bytes, name);
+  if (startsWith(bytes, JPEG_SIGNATURE)) return fromJpeg(bytes, name);
+  throw new EngineError('image-unsupported', `${name} is neither a PNG nor a JPEG image.`);
+}

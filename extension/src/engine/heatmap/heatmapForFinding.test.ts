@@ -1,0 +1,76 @@
+import { inputGeometry } from '../pixels/inputGeometry';
+import type { AnalysisResult } from '../types/Analysis';
+import { colormapRgba } from './colormaps';
+import { allHeatmaps, heatmapForFinding } from './heatmapForFinding';
+
+/** A result with hand-made CAMs on a 300x200 (rows x columns) image, model grid 224 via a central square. */
+function resultWithCams(cams: Float32Array, findings: number, camSize = 7): AnalysisResult {
+  const geometry = inputGeometry(300, 200, {
+    outputSize: [224, 224],
+    resize: { kind: 'center-square' },
+    intensity: { kind: 'range', min: 0, max: 1 },
+  });
+  return {
+    imageKey: 'img',
+    findings: Array.from({ length: findings }, (_, i) => ({ name: `F${i}`, probability: 0.5, threshold: 0.5, positive: true, trained: true })),
+    backend: 'wasm',
+    model: { name: 'm', version: '1', sha256: '0'.repeat(64), demo: true },
+    intendedUse: 'test',
+    timingsMs: { prepareMs: 0, inferenceMs: 0, totalMs: 0 },
+    geometry,
+    cams: { data: cams, shape: [1, findings, camSize, camSize] },
+    probabilities: new Float32Array(findings),
+    heatmapFullScale: 5,
+  };
+}
+
+describe('heatmaps in image space', () => {
+  it('undoes the crop: a hot CAM cell lands on the image region the model saw there', () => {
+    const cams = new Float32Array(2 * 49);
+    cams[49 + 2 * 7 + 5] = 1; // finding 1, cell row 2, column 5
+    const heatmap = heatmapForFinding(resultWithCams(cams, 2), 1);
+    expect([heatmap.rows, heatmap.columns, heatmap.finding]).toEqual([300, 200, 'F1']);
+    // The square crop spans rows 50..250; cell (2, 5) is centred at x = (5.5/7)*200, y = 50 + (2.5/7)*200.
+    let best = 0;
+    for (let i = 1; i < heatmap.data.length; i++) if (heatmap.data[i] > heatmap.data[best]) best = i;
+    const [x, y] = [best % 200, Math.floor(best / 200)];
+    expect(Math.abs(x + 0.5 - (5.5 / 7) * 200)).toBeLessThanOrEqual(1);
+    expect(Math.abs(y + 0.5 - (50 + (2.5 / 7) * 200))).toBeLessThanOrEqual(1);
+    // In logit units: the CAM value times h*w.
+    expect(heatmap.max).toBeGreaterThan(47);
+    expect(heatmap.max).toBeLessThanOrEqual(49 + 1e-4);
+    // Outside the crop the model saw nothing: no heat.
+    expect(heatmap.data[10 * 200 + 190]).toBe(0);
+    expect(heatmap.data[290 * 200 + 100]).toBe(0);
+  });
+
+  it('keeps a uniform CAM uniform and separates findings', () => {
+    const cams = new Float32Array(2 * 49);
+    cams.fill(0.1, 0, 49);
+    const [first, second] = allHeatmaps(resultWithCams(cams, 2));
+    const inside = first.data.slice(60 * 200, 240 * 200);
+    expect(Math.min(...inside)).toBeCloseTo(4.9, 4);
+    expect(Math.max(...inside)).toBeCloseTo(4.9, 4);
+    expect(second.max).toBe(0);
+    expect(first.fullScale).toBe(5);
+  });
+
+  it('interpolates smoothly between cells', () => {
+    const cams = new Float32Array(49).map((_, i) => i % 7); // ramps left to right
+    const { data } = heatmapForFinding(resultWithCams(cams, 1), 0);
+    const row = data.slice(150 * 200, 151 * 200);
+    for (let x = 20; x < 180; x++) expect(row[x + 1]).toBeGreaterThanOrEqual(row[x] - 1e-4);
+  });
+
+  it('refuses a finding the model does not have', () => {
+    expect(() => heatmapForFinding(resultWithCams(new Float32Array(49), 1), 3)).toThrow(RangeError);
+  });
+});
+
+describe('colormaps', () => {
+  it('runs from cold to hot', () => {
+    expect(colormapRgba('jet', 0)).toEqual([0, 0, 128]);
+    expect(colormapRgba('jet', 1)).toEqual([128, 0, 0]);
+    expect(colormapRgba('jet', 0.5)).toEqual([128, 255, 128]);
+  });
+});

@@ -1,0 +1,93 @@
+import type { InferenceSession } from 'onnxruntime-web';
+import type { BackendName } from '../types/Analysis';
+import type { ModelManifest } from '../types/ModelManifest';
+import { EngineError } from '../utilities/EngineError';
+import { fixedValidationInput } from './fixedValidationInput';
+import type { BackendPreference, LoadProgress, Ort } from './types';
+
+export const DEFAULT_WEBGPU_TOLERANCE = 1e-3;
+
+export interface SelectedBackend {
+  session: InferenceSession;
+  backend: BackendName;
+  note?: string;
+  /** Largest WebGPU-versus-WASM probability difference on the fixed input, when both ran. */
+  webgpuDifference?: number;
+}
+
+export async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<InferenceSession> {
+  // onnxruntime may take ownership of the buffer; give each session its own copy.
+  return ort.InferenceSession.create(bytes.slice(), {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+  });
+}
+
+async function probabilitiesOn(ort: Ort, session: InferenceSession, manifest: ModelManifest): Promise<Float32Array> {
+  const shape = manifest.input.shape;
+  // A fresh tensor per run: with a proxy worker the buffer is transferred away.
+  const input = new ort.Tensor('float32', fixedValidationInput(shape), shape);
+  const outputs = await session.run({ [manifest.input.name]: input });
+  return outputs[manifest.outputs.probabilities.name].data as Float32Array;
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return Number.isNaN(max) ? Infinity : max;
+}
+
+function webgpuAvailable(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean((navigator as { gpu?: unknown }).gpu);
+}
+
+/**
+ * Creates the session to use. WebGPU is trusted only after it agrees with WASM on a fixed input;
+ * otherwise WASM runs and `note` says why (or, when WebGPU is required, loading fails).
+ */
+export async function selectBackend(
+  ort: Ort,
+  bytes: Uint8Array,
+  manifest: ModelManifest,
+  preference: BackendPreference,
+  report: (progress: LoadProgress) => void,
+): Promise<SelectedBackend> {
+  report({ stage: 'session', message: 'Starting the model on the CPU (WASM)…' });
+  const wasm = await createSession(ort, bytes, 'wasm');
+  if (preference === 'wasm') return { session: wasm, backend: 'wasm' };
+
+  const refuse = async (reason: string): Promise<SelectedBackend> => {
+    if (preference === 'webgpu') {
+      await wasm.release();
+      throw new EngineError('backend-unavailable', `This site requires the GPU (WebGPU), but ${reason}`);
+    }
+    return { session: wasm, backend: 'wasm', note: `Running on the CPU (WASM): ${reason}` };
+  };
+
+  if (!webgpuAvailable()) return refuse('WebGPU is not available in this browser.');
+  let webgpu: InferenceSession;
+  try {
+    report({ stage: 'session', message: 'Starting the model on the GPU (WebGPU)…' });
+    webgpu = await createSession(ort, bytes, 'webgpu');
+  } catch (error) {
+    return refuse(`WebGPU could not start the model (${String(error)}).`);
+  }
+  report({ stage: 'validation', message: 'Checking the GPU result against the CPU…' });
+  const tolerance = manifest.webgpuTolerance ?? DEFAULT_WEBGPU_TOLERANCE;
+  let difference: number;
+  try {
+    const [fromGpu, fromCpu] = [await probabilitiesOn(ort, webgpu, manifest), await probabilitiesOn(ort, wasm, manifest)];
+    difference = maxAbsDifference(fromGpu, fromCpu);
+  } catch (error) {
+    await webgpu.release();
+    return refuse(`WebGPU failed its check run (${String(error)}).`);
+  }
+  if (!(difference <= tolerance)) {
+    await webgpu.release();
+    const shown = Number.isFinite(difference) ? difference.toExponential(2) : 'not a number';
+    return refuse(`WebGPU disagreed with the CPU by ${shown} (tolerance ${tolerance}).`);
+  }
+  await wasm.release();
+  return { session: webgpu, backend: 'webgpu', webgpuDifference: difference };
+}

@@ -1,0 +1,51 @@
+import type * as OrtModule from 'onnxruntime-web';
+import type { AnalysisResult, BackendName } from '../types/Analysis';
+import type { ModelManifest } from '../types/ModelManifest';
+import type { RadiographPixels } from '../types/RadiographPixels';
+
+/** The onnxruntime-web namespace in use: the browser passes its WebGPU bundle, Node the default build. */
+export type Ort = typeof OrtModule;
+
+/** Where model bytes are kept between sessions, keyed by sha256 (the browser uses the Cache API). */
+export interface ModelByteStore {
+  get(sha256: string): Promise<Uint8Array | undefined>;
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+}
+
+export type BackendPreference =
+  /** WebGPU when it is there and agrees with WASM, else WASM. */
+  | 'webgpu-then-wasm'
+  /** WebGPU or nothing: a site that requires a GPU. */
+  | 'webgpu'
+  | 'wasm';
+
+export interface LoadProgress {
+  stage: 'manifest' | 'download' | 'session' | 'validation' | 'ready';
+  /** 0..1 where known (download). */
+  fraction?: number;
+  message: string;
+}
+
+export interface LoadModelOptions {
+  /** URL (browser) or file path / file URL (Node) of the manifest; the model file is resolved beside it. */
+  manifestUrl: string;
+  ort: Ort;
+  backend?: BackendPreference;
+  byteStore?: ModelByteStore;
+  /** Reads a URL or path to bytes; defaults to fetch(). */
+  readBytes?: (url: string, onFraction?: (fraction: number) => void) => Promise<Uint8Array>;
+  onProgress?: (progress: LoadProgress) => void;
+  /** WASM threads; defaults to what the page allows (1 without cross-origin isolation). */
+  wasmThreads?: number;
+}
+
+export interface LoadedModel {
+  manifest: ModelManifest;
+  /** The backend that actually runs this model. */
+  backend: BackendName;
+  /** Why WebGPU is not in use, when it was wanted and is not. */
+  backendNote?: string;
+  /** Runs the model on one image. Rejects with an EngineError whose message is fit for the panel. */
+  analyze(pixels: RadiographPixels): Promise<AnalysisResult>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import type { ModelManifest } from './ModelManifest';
+
+/** The execution provider that actually produced a result. */
+export type BackendName = 'webgpu' | 'wasm';
+
+/** Exact map between the model's input grid and the image's pixel grid. */
+export interface InputGeometry {
+  imageRows: number;
+  imageColumns: number;
+  /** Region of the image (pixel units, pixel centres at integer + 0.5 edges) that fills the model grid. */
+  crop: { x: number; y: number; width: number; height: number };
+  /** Model grid, [height, width]. */
+  gridSize: [number, number];
+}
+
+export interface PreparedInput {
+  /** NCHW float32, ready for the model. */
+  tensorData: Float32Array;
+  shape: [number, number, number, number];
+  geometry: InputGeometry;
+  /** Which VOI the preparation used, for the audit trail. */
+  voiSource: 'voi-lut' | 'window' | 'full-range' | 'none';
+}
+
+export interface FindingResult {
+  name: string;
+  probability: number;
+  threshold: number;
+  positive: boolean;
+  trained: boolean;
+}
+
+export interface ModelIdentity {
+  name: string;
+  version: string;
+  sha256: string;
+  demo: boolean;
+}
+
+export interface Timings {
+  prepareMs: number;
+  inferenceMs: number;
+  totalMs: number;
+}
+
+/** One finding's heat in image pixel space, row-major `rows * columns`, in logit units. */
+export interface Heatmap {
+  finding: string;
+  rows: number;
+  columns: number;
+  data: Float32Array;
+  /** Value at which the colour scale saturates (the manifest's fullScaleLogits). */
+  fullScale: number;
+  /** Largest value in `data`. */
+  max: number;
+}
+
+export interface AnalysisResult {
+  /** The image the result belongs to (RadiographPixels.imageKey). */
+  imageKey: string | undefined;
+  findings: FindingResult[];
+  backend: BackendName;
+  model: ModelIdentity;
+  intendedUse: string;
+  timingsMs: Timings;
+  geometry: InputGeometry;
+  /** Raw CAM output [1, F, h, w] as the model gave it. */
+  cams: { data: Float32Array; shape: [number, number, number, number] };
+  /** Raw probabilities in model order. */
+  probabilities: Float32Array;
+  /** Heat value (logit units) at which the colour scale saturates: the manifest's fullScaleLogits. */
+  heatmapFullScale: number;
+}
+
+export type { ModelManifest };

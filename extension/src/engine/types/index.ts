@@ -1,0 +1,3 @@
+export * from './ModelManifest';
+export * from './RadiographPixels';
+export * from './Analysis';

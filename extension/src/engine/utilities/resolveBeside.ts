@@ -5,6 +5,7 @@ export function resolveBeside(manifestLocation: string, file: string): string {
   if (typeof location !== 'undefined' && typeof location.href === 'string') {
     return new URL(file, new URL(manifestLocation, location.href)).href;
   }
+  if (file.startsWith('/')) return file;
   const slash = manifestLocation.lastIndexOf('/');
   return slash < 0 ? file : `${manifestLocation.slice(0, slash + 1)}${file}`;
 }

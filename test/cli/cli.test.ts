@@ -1,0 +1,116 @@
+/**
+ * The command line as a site admin runs it (`npm run cli -- ...`), as a child process.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PNG } from 'pngjs';
+import { DX_MONO2_8BIT, NIH_PNG_DIR, nihPng } from '../fixtures/paths';
+
+const root = resolve(__dirname, '../..');
+const TSX = join(root, 'node_modules/.bin/tsx');
+const MAIN = join(root, 'extension/src/cli/main.ts');
+const demoModel = join(root, 'models/demo/model.onnx');
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(TSX, [MAIN, ...args], { cwd: root, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('cli predict', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'cxr-cli-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('prints the 14 findings, the backend and the model hash as one JSON object', async () => {
+    const { code, stdout } = await cli('predict', nihPng('txv__00000001_000.png'), '--json');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]);
+    expect(out.findings).toHaveLength(14);
+    for (const f of out.findings) {
+      expect(Object.keys(f).sort()).toEqual(['name', 'positive', 'probability', 'threshold']);
+      expect(f.positive).toBe(f.probability >= f.threshold);
+    }
+    expect(out.backend).toBe('wasm');
+    expect(out.model.sha256).toBe(createHash('sha256').update(readFileSync(demoModel)).digest('hex'));
+    expect(out.model.demo).toBe(true);
+    expect(out.notice).toMatch(/DEMO WEIGHTS/);
+    expect(out.timingsMs.inferenceMs).toBeGreaterThan(0);
+  });
+
+  it('labels demo output in the human-readable table too', async () => {
+    const { code, stdout } = await cli('predict', DX_MONO2_8BIT);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/DEMO WEIGHTS .*Not for diagnostic use/);
+    expect(stdout).toMatch(/Cardiomegaly/);
+  });
+
+  it('writes one heatmap PNG per finding, the size of the image, coloured only where the map is hot', async () => {
+    const dir = join(work, 'heatmaps');
+    const { code } = await cli('predict', nihPng('txv__00000001_000.png'), '--heatmaps', dir, '--heatmap-threshold', '0');
+    expect(code).toBe(0);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
+    expect(files).toHaveLength(14);
+    const png = PNG.sync.read(readFileSync(join(dir, files[0])));
+    expect([png.width, png.height]).toEqual([512, 512]);
+    let coloured = 0;
+    for (let i = 0; i < png.width * png.height; i++) {
+      const [r, g, b] = png.data.subarray(4 * i, 4 * i + 3);
+      if (r !== g || g !== b) coloured++;
+    }
+    expect(coloured).toBeGreaterThan(0);
+  });
+
+  it('ends bad input with one line and a non-zero exit code, never a stack trace', async () => {
+    const notAnImage = join(work, 'notes.txt');
+    writeFileSync(notAnImage, 'hello');
+    const rle = join(work, 'rle.dcm');
+    // Same file, transfer syntax changed to RLE Lossless (same length): a compression we do not read.
+    writeFileSync(rle, Buffer.from(readFileSync(DX_MONO2_8BIT).toString('latin1').replace('1.2.840.10008.1.2.1\0', '1.2.840.10008.1.2.5\0'), 'latin1'));
+    const brokenManifest = join(work, 'broken.json');
+    writeFileSync(brokenManifest, JSON.stringify({ formatVersion: 1, name: 'x' }));
+    const cases: Array<[string[], RegExp]> = [
+      [['predict', join(work, 'missing.png')], /^error: No such file: .*missing\.png$/],
+      [['predict', notAnImage], /^error: notes\.txt is not a DICOM, PNG or JPEG image\.$/],
+      [['predict', rle], /^error: The image is compressed in a way this tool does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.5\)\.$/],
+      [['predict', DX_MONO2_8BIT, '--model', brokenManifest], /^error: Model manifest is invalid: .*version: must be a non-empty string/],
+      [['predict'], /^error: predict needs a file$/],
+      [['predict', DX_MONO2_8BIT, '--colormap', 'rainbow'], /^error: --colormap must be one of jet, turbo, hot$/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await cli(...args);
+      expect(code).not.toBe(0);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr.trim()).toMatch(message);
+    }
+  });
+});
+
+describe('cli evaluate', () => {
+  it('prints per-finding AUC with positive counts from an NIH label table', async () => {
+    const labels = join(root, 'test/fixtures/nih-labels.csv');
+    const { code, stdout } = await cli('evaluate', NIH_PNG_DIR, '--labels', labels, '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.images).toBe(6);
+    const byName = Object.fromEntries(out.findings.map((f: { name: string }) => [f.name, f]));
+    expect(byName.Cardiomegaly).toMatchObject({ positives: 2, negatives: 4 });
+    expect(byName.Hernia).toMatchObject({ positives: 0 });
+    expect(byName.Hernia.auc).toBeUndefined();
+    expect(byName.Cardiomegaly.auc).toBeGreaterThanOrEqual(0);
+    expect(byName.Cardiomegaly.auc).toBeLessThanOrEqual(1);
+    const table = await cli('evaluate', NIH_PNG_DIR, '--labels', labels);
+    expect(table.stdout).toMatch(/Pathology\s+AUROC\s+Positives\s+Negatives/);
+    expect(table.stdout).toMatch(/Mean\s+\d\.\d{4}/);
+  });
+});

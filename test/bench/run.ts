@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { readImageFile } from '../../extension/src/cli/io/readImageFile';
 import { DEFAULT_MANIFEST, loadModelFromDisk } from '../../extension/src/cli/nodeModel';
-import { buildDenseNet, densenet121Config } from '../../extension/src/engine/onnx/densenet';
+import { buildDenseNet, densenet121Config } from '../../models/builder/densenet';
 import { preparePixels } from '../../extension/src/engine/pixels/preparePixels';
 import type { Ort } from '../../extension/src/engine';
 import { launchChromium } from '../support/chromium';
@@ -19,7 +19,7 @@ import { startStaticServer } from '../support/staticServer';
 import { NIH_PNG_DIR, nihPng } from '../fixtures/paths';
 import { buildHarness, HARNESS_DIR, HARNESS_PAGE, ORT_DIST } from '../browser/harness/buildHarness';
 import type { Harness } from '../browser/harness/entry';
-import { benchmarkModel, benchmarkRawSession, type BenchFigures, type Stats } from './benchCore';
+import { benchmarkCamCost, benchmarkModel, type BenchFigures, type Stats } from './benchCore';
 
 const root = resolve(__dirname, '../..');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10);
@@ -57,10 +57,7 @@ async function main() {
   const input = preparePixels(pixels, model.manifest);
   const rawInput = { name: model.manifest.input.name, data: input.tensorData, shape: [...input.shape] };
   await model.dispose();
-  const nodeCams = {
-    withCams: await benchmarkRawSession(ort as unknown as Ort, demoBytes, rawInput, ITERATIONS),
-    withoutCams: await benchmarkRawSession(ort as unknown as Ort, noCamBytes, rawInput, ITERATIONS),
-  };
+  const nodeCams = await benchmarkCamCost(ort as unknown as Ort, demoBytes, noCamBytes, rawInput, ITERATIONS);
   printFigures(`Node ${process.version}, onnxruntime-web ${ort.env.versions.web} WASM`, nodeFigures, nodeCams);
 
   // Headless Chromium: the same engine bundle the tests use, WASM with threads.
@@ -75,25 +72,11 @@ async function main() {
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
     const inPage = await page.evaluate(
-      async ({ image, iterations, threads }) => {
+      (args) => {
         const w = window as unknown as { cxrEngine: Harness; ort: Ort };
-        const engine = w.cxrEngine;
-        const model = await engine.loadModel({ manifestUrl: '/models/demo/manifest.json', ort: w.ort, backend: 'wasm', wasmThreads: threads });
-        const pixels = await engine.decodeGreyPng(`/images/${image}`);
-        const figures = await engine.benchmarkModel(model, pixels, iterations, threads);
-        const prepared = engine.preparePixels(pixels, model.manifest);
-        await model.dispose();
-        const bytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
-        const raw = { name: model.manifest.input.name, data: prepared.tensorData, shape: [...prepared.shape] };
-        return {
-          figures,
-          isolated: crossOriginIsolated,
-          userAgent: navigator.userAgent,
-          withCams: await engine.benchmarkRawSession(w.ort, await bytes('/models/demo/model.onnx'), raw, iterations),
-          withoutCams: await engine.benchmarkRawSession(w.ort, await bytes('/bench/model-no-cams.onnx'), raw, iterations),
-        };
+        return w.cxrEngine.benchmark(w.ort, args);
       },
-      { image: IMAGE, iterations: ITERATIONS, threads: THREADS },
+      { manifestUrl: '/models/demo/manifest.json', imageUrl: `/images/${IMAGE}`, noCamsModelUrl: '/bench/model-no-cams.onnx', iterations: ITERATIONS, threads: THREADS },
     );
     const chrome = /Chrome\/[\d.]+/.exec(inPage.userAgent)?.[0] ?? 'Chromium';
     printFigures(`Headless ${chrome}, cross-origin isolated: ${inPage.isolated}`, inPage.figures, inPage);

@@ -8,7 +8,7 @@ import type { Harness } from './harness/entry';
 type HarnessWindow = Window & { cxrEngine: Harness; ort: Ort };
 
 export interface BackendComparison {
-  adapter: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string } | null;
+  adapter: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string } | null;
   backends: string[];
   backendNote?: string;
   probabilityDifference: number;
@@ -22,8 +22,18 @@ export interface BackendComparison {
 /** The full model on WebGPU (required, so no silent fallback) and on WASM, on the same image. */
 export async function compareBackendsInPage(args: { manifestUrl: string; imageUrl: string }): Promise<BackendComparison> {
   const { cxrEngine: engine, ort } = window as unknown as HarnessWindow;
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null> } }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter() : null;
+  type AdapterInfo = { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null> } }).gpu;
+  const found = gpu ? await gpu.requestAdapter() : null;
+  // GPUAdapterInfo's fields are getters: copy them out explicitly.
+  const adapter = found
+    ? {
+        vendor: found.info?.vendor,
+        architecture: found.info?.architecture,
+        description: found.info?.description,
+        isFallbackAdapter: found.info?.isFallbackAdapter ?? found.isFallbackAdapter,
+      }
+    : null;
   const pixels = await engine.decodeGreyPng(args.imageUrl);
   const timed = async (backend: 'webgpu' | 'wasm') => {
     const model = await engine.loadModel({ manifestUrl: args.manifestUrl, ort, backend });
@@ -42,7 +52,7 @@ export async function compareBackendsInPage(args: { manifestUrl: string; imageUr
     return max;
   };
   return {
-    adapter: adapter ? { isFallbackAdapter: adapter.isFallbackAdapter, ...(adapter.info ?? {}) } : null,
+    adapter,
     backends: [onGpu.result.backend, onCpu.result.backend],
     backendNote: onGpu.note,
     probabilityDifference: maxDiff(onGpu.result.probabilities, onCpu.result.probabilities),

@@ -4,7 +4,7 @@
  */
 import * as engine from '../../../extension/src/engine';
 import type { RadiographPixels } from '../../../extension/src/engine';
-import { benchmarkModel, benchmarkRawSession } from '../../bench/benchCore';
+import { benchmarkInPage, type BrowserBenchArgs } from '../../bench/benchCore';
 
 /** Decodes a greyscale PNG with the browser's own decoder into the engine's pixel description. */
 async function decodeGreyPng(url: string): Promise<RadiographPixels> {
@@ -29,7 +29,11 @@ async function decodeGreyPng(url: string): Promise<RadiographPixels> {
   };
 }
 
-const harness = { ...engine, decodeGreyPng, benchmarkModel, benchmarkRawSession };
+const harness = {
+  ...engine,
+  decodeGreyPng,
+  benchmark: (ort: engine.Ort, args: BrowserBenchArgs) => benchmarkInPage({ loadModel: engine.loadModel, decodeGreyPng }, ort, args),
+};
 export type Harness = typeof harness;
 
 declare global {

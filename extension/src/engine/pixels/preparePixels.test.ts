@@ -1,3 +1,4 @@
+import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { readImageFile } from '../../cli/io/readImageFile';
 import { readRasterFile } from '../../cli/io/readRasterFile';
@@ -146,6 +147,19 @@ describe('the DICOM grayscale pipeline', () => {
   it('refuses colour and multi-frame images with a message a radiologist understands', () => {
     expect(() => displayIntensities(syntheticPixels({ samplesPerPixel: 3, photometricInterpretation: 'RGB' }))).toThrow(/colour image/);
     expect(() => displayIntensities(syntheticPixels({ numberOfFrames: 12 }))).toThrow(/12 frames/);
+  });
+
+  it('reads a JPEG radiograph like its PNG, within JPEG error', async () => {
+    const png = await readImageFile(FIXTURE_SOURCE_PNG);
+    const rgba = new Uint8Array(png.rows * png.columns * 4);
+    png.pixelData.forEach((v, i) => rgba.set([v, v, v, 255], 4 * i));
+    const encoded = jpeg.encode({ data: rgba, width: png.columns, height: png.rows }, 95).data;
+    const fromJpeg = readRasterFile(new Uint8Array(encoded), 'film.jpg');
+    expect([fromJpeg.rows, fromJpeg.columns]).toEqual([png.rows, png.columns]);
+    const a = preparePixels(fromJpeg, CHEXNET).tensorData;
+    const b = preparePixels(png, CHEXNET).tensorData;
+    const meanAbs = a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+    expect(meanAbs).toBeLessThan(0.02);
   });
 
   it('refuses a colour PNG', () => {

@@ -6,11 +6,11 @@ export const MANIFEST_FORMAT_VERSION = 1;
 
 /** How the image is cut and scaled into the model's input grid. */
 export type ResizePolicy =
-  /** Whole image stretched to the output size (jrzech/reproduce-chexnet: Resize(224)). */
+  /** Whole image stretched to the output size (torchvision Resize((H, W)) with a pair). */
   | { kind: 'stretch' }
   /** Central square of side min(rows, columns), then resized (torchxrayvision). */
   | { kind: 'center-square' }
-  /** Shorter side to `shorterSide`, then a central crop of the output size (torchvision Resize+CenterCrop). */
+  /** Shorter side to `shorterSide`, then a central crop of the output size (torchvision Resize(s)+CenterCrop: CheXNet reproductions). */
   | { kind: 'shorter-side-center-crop'; shorterSide: number };
 
 /** How display intensities in [0, 1] (after modality LUT, VOI and MONOCHROME1 inversion) become model input. */

@@ -1,0 +1,36 @@
+/** @type {AppTypes.Config} */
+// The demo's OHIF configuration, served as /app-config.js in place of the prebuilt viewer's own.
+// It adds our run-time extension and mode, and enables the `dicomjson` data source the demo
+// study is read through. demo/server.ts fills in the backend placeholder below.
+window.config = {
+  name: 'chest-xray-ai-demo',
+  routerBasename: '/',
+  extensions: ['/plugins/chest-xray-ai-extension.mjs'],
+  modes: ['/plugins/chest-xray-ai-mode.mjs'],
+  customizationService: {},
+  showStudyList: true,
+  maxNumberOfWebWorkers: 2,
+  showWarningMessageForCrossOrigin: false,
+  showCPUFallbackMessage: true,
+  showLoadingIndicator: true,
+  strictZSpacingForVolumeViewport: true,
+  groupEnabledModesFirst: true,
+  investigationalUseDialog: { option: 'never' },
+  maxNumRequests: { interaction: 100, thumbnail: 5, prefetch: 10 },
+  showErrorDetails: 'always',
+  defaultDataSourceName: 'dicomjson',
+  dataSources: [
+    {
+      namespace: '@ohif/extension-default.dataSourcesModule.dicomjson',
+      sourceName: 'dicomjson',
+      configuration: { friendlyName: 'Demo study (DICOM JSON)', name: 'json' },
+    },
+  ],
+  // Chest X-ray AI settings (extension/README.md lists them all).
+  chestXrayAi: {
+    modelManifestUrl: '/models/demo/manifest.json',
+    autoRun: true,
+    requireWebGPU: false,
+    backend: __CXR_BACKEND__,
+  },
+};

@@ -1,0 +1,2 @@
+/** dcmjs ships no types; the demo writer types what it uses locally. */
+declare module 'dcmjs';

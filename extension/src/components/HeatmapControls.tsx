@@ -1,0 +1,79 @@
+import React from 'react';
+import { COLORMAPS, type ColormapName } from '../engine';
+import type { HeatmapSettings } from '../services/ChestXrayAiService';
+
+export interface HeatmapControlsProps {
+  settings: HeatmapSettings;
+  fullScale: number;
+  onOpacity: (value: number) => void;
+  onThreshold: (value: number) => void;
+  onColormap: (value: ColormapName) => void;
+  onHideAll: () => void;
+}
+
+function gradient(name: ColormapName): string {
+  const stops = COLORMAPS[name].map(
+    ([t, r, g, b]) => `rgb(${Math.round(r * 255)},${Math.round(g * 255)},${Math.round(b * 255)}) ${(t * 100).toFixed(0)}%`,
+  );
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
+/** Shared look of every shown heatmap, and what its colours mean. */
+export function HeatmapControls({ settings, fullScale, onOpacity, onThreshold, onColormap, onHideAll }: HeatmapControlsProps) {
+  return (
+    <section className="cxrai-controls" aria-label="Heatmap display">
+      <label>
+        Opacity <span>{Math.round(settings.opacity * 100)}%</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={settings.opacity}
+          data-testid="cxrai-opacity"
+          onChange={(e) => onOpacity(Number(e.target.value))}
+        />
+      </label>
+      <label>
+        Heatmap threshold <span>{Math.round(settings.threshold * 100)}% of scale</span>
+        <input
+          type="range"
+          min={0}
+          max={0.95}
+          step={0.05}
+          value={settings.threshold}
+          data-testid="cxrai-heatmap-threshold"
+          onChange={(e) => onThreshold(Number(e.target.value))}
+        />
+      </label>
+      <label>
+        Colour map
+        <select
+          value={settings.colormap}
+          data-testid="cxrai-colormap"
+          onChange={(e) => onColormap(e.target.value as ColormapName)}
+        >
+          {(Object.keys(COLORMAPS) as ColormapName[]).map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="cxrai-legend">
+        <div className="cxrai-legend-bar" style={{ background: gradient(settings.colormap) }} />
+        <div className="cxrai-legend-ticks">
+          <span>0</span>
+          <span>{fullScale.toFixed(1)}</span>
+        </div>
+        <p>
+          Colour shows how much each region adds to the finding&apos;s score (logit units, same scale for every
+          finding and image). Weak heat below the threshold is not drawn. Decision support only.
+        </p>
+      </div>
+      <button type="button" className="cxrai-button cxrai-secondary" data-testid="cxrai-hide-all" onClick={onHideAll}>
+        Hide all heatmaps
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import type { BackendPreference, ColormapName } from './engine';
+
+/**
+ * What a site sets in its app-config.js:
+ *
+ *   window.config.chestXrayAi = { modelManifestUrl: '/models/cxr/manifest.json', autoRun: true };
+ *
+ * (or as the extension's configuration in a site build). Every key is optional but the model URL.
+ */
+export interface ChestXrayAiConfig {
+  /** URL of the model's manifest.json; the .onnx file sits beside it. */
+  modelManifestUrl: string;
+  /** Analyse every radiograph as it becomes active (true) or only on request (false). */
+  autoRun: boolean;
+  /** Findings to list, by manifest name; all when absent. */
+  findings?: string[];
+  /** True: refuse to run without WebGPU (no CPU fallback). */
+  requireWebGPU: boolean;
+  /** Overrides requireWebGPU: 'webgpu-then-wasm' (default), 'webgpu' or 'wasm' (CPU only). */
+  backend?: BackendPreference;
+  /** WASM threads; default: what the page allows (1 without cross-origin isolation). */
+  wasmThreads?: number;
+  /** Folder (URL ending in '/') holding our onnxruntime-web files; default: `ort/` beside the plugin. */
+  ortBaseUrl?: string;
+  /** Initial heatmap look. */
+  defaultOpacity: number;
+  /** Fraction of the colour scale below which heat is not drawn. */
+  defaultHeatmapThreshold: number;
+  defaultColormap: ColormapName;
+  /** Modalities the panel accepts (single-frame projection radiographs). */
+  modalities: string[];
+}
+
+export const DEFAULT_CONFIG: ChestXrayAiConfig = {
+  modelManifestUrl: '/models/demo/manifest.json',
+  autoRun: true,
+  requireWebGPU: false,
+  defaultOpacity: 0.5,
+  defaultHeatmapThreshold: 0.2,
+  defaultColormap: 'jet',
+  modalities: ['CR', 'DX'],
+};
+
+function pick<T>(value: unknown, check: (v: unknown) => boolean, fallback: T): T {
+  return check(value) ? (value as T) : fallback;
+}
+
+const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isBool = (v: unknown) => typeof v === 'boolean';
+const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
+
+/** Merges the app-config key and the extension configuration over the defaults, ignoring bad values. */
+export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
+  const merged: Record<string, unknown> = {};
+  for (const source of sources) {
+    if (source && typeof source === 'object') Object.assign(merged, source);
+  }
+  const d = DEFAULT_CONFIG;
+  const backend = pick<BackendPreference | undefined>(
+    merged.backend,
+    (v) => v === 'wasm' || v === 'webgpu' || v === 'webgpu-then-wasm',
+    undefined,
+  );
+  return {
+    modelManifestUrl: pick(merged.modelManifestUrl, isString, d.modelManifestUrl),
+    autoRun: pick(merged.autoRun, isBool, d.autoRun),
+    findings: pick<string[] | undefined>(merged.findings, (v) => Array.isArray(v) && v.every(isString), undefined),
+    requireWebGPU: pick(merged.requireWebGPU, isBool, d.requireWebGPU),
+    backend,
+    wasmThreads: pick<number | undefined>(merged.wasmThreads, (v) => Number.isInteger(v) && (v as number) > 0, undefined),
+    ortBaseUrl: pick<string | undefined>(merged.ortBaseUrl, isString, undefined),
+    defaultOpacity: pick(merged.defaultOpacity, isFraction, d.defaultOpacity),
+    defaultHeatmapThreshold: pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
+    defaultColormap: pick(merged.defaultColormap, (v) => v === 'jet' || v === 'turbo' || v === 'hot', d.defaultColormap),
+    modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
+  };
+}
+
+/** The backend the engine should try, from the site's settings. */
+export function backendPreference(config: ChestXrayAiConfig): BackendPreference {
+  if (config.backend) return config.backend;
+  return config.requireWebGPU ? 'webgpu' : 'webgpu-then-wasm';
+}

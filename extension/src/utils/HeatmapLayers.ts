@@ -1,0 +1,171 @@
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction.js';
+import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction.js';
+import { COLORMAPS, type ColormapName, type Heatmap } from '../engine';
+import type { Cornerstone } from './cornerstoneLibraries';
+
+export interface HeatmapLook {
+  opacity: number;
+  /** Fraction of the colour scale (0..1) below which nothing is drawn. */
+  threshold: number;
+  colormap: ColormapName;
+}
+
+interface Layer {
+  finding: string;
+  actorUID: string;
+  derivedImageId: string;
+  imageKey: string;
+  baseImageId: string;
+  fullScale: number;
+  actor?: any;
+}
+
+/** Actor UIDs we own start with this, so we can find (and only remove) our own layers. */
+export const LAYER_PREFIX = 'chest-xray-ai-heatmap:';
+
+const layerKey = (viewportId: string, finding: string) => `${viewportId}\u0000${finding}`;
+
+/**
+ * One Cornerstone image layer per shown finding on a stack viewport: a derived Float32 image of
+ * the heat in logit units, added with `addImages`, coloured by its own transfer functions. Being
+ * an actor in the viewport's scene, it follows pan, zoom, rotation and flip and is untouched by
+ * window/level. Layers are tied to the imageId they were computed on and removed when it changes.
+ */
+export class HeatmapLayers {
+  private readonly layers = new Map<string, Layer>();
+
+  constructor(private readonly cornerstone: Cornerstone) {}
+
+  /** Findings currently drawn on a viewport. */
+  shown(viewportId: string): string[] {
+    return [...this.layers.entries()]
+      .filter(([key]) => key.startsWith(`${viewportId}\u0000`))
+      .map(([, layer]) => layer.finding);
+  }
+
+  /**
+   * Makes the viewport show exactly `heatmaps` (for `imageKey`) with `look`, if and only if the
+   * viewport still displays `baseImageId`; otherwise clears it. Returns whether anything is drawn.
+   */
+  sync(
+    viewport: any,
+    baseImageId: string,
+    imageKey: string,
+    heatmaps: () => Map<string, Heatmap>,
+    wanted: string[],
+    look: HeatmapLook,
+  ): boolean {
+    if (!viewport) return false;
+    const viewportId: string = viewport.id;
+    if (viewport.getCurrentImageId?.() !== baseImageId) {
+      this.clear(viewport);
+      return false;
+    }
+    // Drop layers of another image, and those no longer wanted.
+    for (const [key, layer] of [...this.layers.entries()]) {
+      if (!key.startsWith(`${viewportId}\u0000`)) continue;
+      if (layer.imageKey !== imageKey || layer.baseImageId !== baseImageId || !wanted.includes(layer.finding)) {
+        this.removeLayer(viewport, key, layer);
+      }
+    }
+    const present = new Set(this.shown(viewportId));
+    const missing = wanted.filter((f) => !present.has(f));
+    if (missing.length) {
+      const maps = heatmaps();
+      for (const finding of missing) {
+        const heatmap = maps.get(finding);
+        if (heatmap) this.addLayer(viewport, baseImageId, imageKey, heatmap, look);
+      }
+    }
+    for (const [key, layer] of this.layers) {
+      if (key.startsWith(`${viewportId}\u0000`) && layer.actor) applyLook(layer.actor, layer.fullScale, look);
+    }
+    viewport.render();
+    return wanted.length > 0;
+  }
+
+  /** Removes every layer of ours from the viewport, including ones Cornerstone kept. */
+  clear(viewport: any): void {
+    if (!viewport) return;
+    const viewportId: string = viewport.id;
+    for (const [key, layer] of [...this.layers.entries()]) {
+      if (key.startsWith(`${viewportId}\u0000`)) this.removeLayer(viewport, key, layer, false);
+    }
+    const leftovers = (viewport.getActors?.() ?? [])
+      .map((a: { uid: string }) => a.uid)
+      .filter((uid: string) => uid.startsWith(LAYER_PREFIX));
+    if (leftovers.length) viewport.removeActors(leftovers);
+    viewport.render?.();
+  }
+
+  /** Forgets layers of a viewport whose scene Cornerstone already rebuilt (image change). */
+  forget(viewportId: string): void {
+    for (const key of [...this.layers.keys()]) if (key.startsWith(`${viewportId}\u0000`)) this.layers.delete(key);
+  }
+
+  private removeLayer(viewport: any, key: string, layer: Layer, render = true): void {
+    this.layers.delete(key);
+    if (viewport.getActor?.(layer.actorUID)) viewport.removeActors([layer.actorUID]);
+    this.cornerstone.cache.removeImageLoadObject?.(layer.derivedImageId, { force: true });
+    if (render) viewport.render?.();
+  }
+
+  private addLayer(viewport: any, baseImageId: string, imageKey: string, heatmap: Heatmap, look: HeatmapLook): void {
+    const { cache, imageLoader, utilities } = this.cornerstone;
+    const viewportId: string = viewport.id;
+    const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
+    if (cache.getImage(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
+    const image = imageLoader.createAndCacheDerivedImage(baseImageId, {
+      imageId: derivedImageId,
+      targetBuffer: { type: 'Float32Array' },
+    });
+    const scalars = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
+    if (scalars.length !== heatmap.data.length) {
+      cache.removeImageLoadObject(derivedImageId, { force: true });
+      throw new Error(`Heatmap size ${heatmap.columns}x${heatmap.rows} does not match the image.`);
+    }
+    (scalars as Float32Array).set(heatmap.data);
+    const layer: Layer = {
+      finding: heatmap.finding,
+      actorUID: `${LAYER_PREFIX}${heatmap.finding}`,
+      derivedImageId,
+      imageKey,
+      baseImageId,
+      fullScale: heatmap.fullScale > 0 ? heatmap.fullScale : Math.max(heatmap.max, 1e-6),
+    };
+    viewport.addImages([
+      {
+        imageId: derivedImageId,
+        actorUID: layer.actorUID,
+        callback: ({ imageActor }: { imageActor: any }) => {
+          // addImages builds the actor's vtkImageData empty: copy the heat in.
+          utilities.updateVTKImageDataWithCornerstoneImage(imageActor.getMapper().getInputData(), image);
+          layer.actor = imageActor;
+          imageActor.setForceTranslucent?.(true);
+          applyLook(imageActor, layer.fullScale, look);
+        },
+      },
+    ]);
+    this.layers.set(layerKey(viewportId, heatmap.finding), layer);
+  }
+}
+
+/** Colour over 0..fullScale (logit units), transparent below the threshold. */
+function applyLook(actor: any, fullScale: number, look: HeatmapLook): void {
+  const property = actor.getProperty();
+  const ctf = vtkColorTransferFunction.newInstance();
+  for (const [t, r, g, b] of COLORMAPS[look.colormap]) ctf.addRGBPoint(t * fullScale, r, g, b);
+  const pwf = vtkPiecewiseFunction.newInstance();
+  const cut = Math.min(0.999, Math.max(0, look.threshold)) * fullScale;
+  const eps = fullScale * 1e-3;
+  pwf.addPoint(0, 0);
+  if (cut > eps) pwf.addPoint(cut - eps, 0);
+  // Fainter at the threshold, full opacity at the top of the scale: weak heat stays see-through.
+  pwf.addPoint(cut, look.opacity * 0.6);
+  pwf.addPoint(fullScale, look.opacity);
+  pwf.setClamping(true);
+  property.setRGBTransferFunction(0, ctf);
+  property.setScalarOpacity(0, pwf);
+  property.setUseLookupTableScalarRange?.(true);
+  property.setInterpolationTypeToLinear?.();
+}

@@ -1,0 +1,65 @@
+"""Runs the project's own engine (the CLI's `predict --dump-tensors`) on an image and reads back the
+exact input tensor it prepared and the model's raw outputs."""
+import json
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+import numpy as np
+
+from .errors import VerificationError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+_TIMEOUT_S = 600
+
+
+def default_engine_command() -> List[str]:
+    return [str(REPO_ROOT / "node_modules" / ".bin" / "tsx"), str(REPO_ROOT / "extension" / "src" / "cli" / "main.ts")]
+
+
+def engine_command(override: Optional[str]) -> List[str]:
+    command = shlex.split(override) if override else default_engine_command()
+    if not override and not Path(command[-1]).is_file():
+        raise VerificationError(f"The engine CLI {command[-1]} is missing; cannot prove the export.")
+    return command
+
+
+@dataclass
+class EngineDump:
+    input: np.ndarray  # [1, C, H, W] float32
+    probabilities: np.ndarray  # [F]
+    cams: np.ndarray  # [F, h, w]
+    findings: List[str]
+
+
+def _read_f32(path: Path, shape: List[int]) -> np.ndarray:
+    values = np.fromfile(path, dtype="<f4")
+    if values.size != int(np.prod(shape)):
+        raise VerificationError(f"{path.name} holds {values.size} floats, expected shape {shape}.")
+    return values.reshape(shape)
+
+
+def run_predict(command: List[str], image: Path, manifest: Path, threads: int) -> EngineDump:
+    with tempfile.TemporaryDirectory(prefix="cxr-export-dump-") as dump_dir:
+        args = command + ["predict", str(image), "--model", str(manifest), "--json", "--dump-tensors", dump_dir,
+                          "--threads", str(threads)]
+        try:
+            done = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise VerificationError(f"The engine CLI could not run ({error}).") from error
+        if done.returncode != 0:
+            detail = (done.stderr.strip() or done.stdout.strip()).splitlines()
+            raise VerificationError(f"The engine refused {image.name}: {detail[-1] if detail else 'no message'}")
+        dump = Path(dump_dir)
+        meta = json.loads((dump / "dump.json").read_text(encoding="utf-8"))
+        findings = [f["name"] if isinstance(f, dict) else str(f) for f in meta["findings"]]
+        cam_shape = list(meta["camShape"])
+        return EngineDump(
+            input=_read_f32(dump / "input.f32", list(meta["inputShape"])),
+            probabilities=_read_f32(dump / "probabilities.f32", [len(findings)]),
+            cams=_read_f32(dump / "cams.f32", cam_shape).reshape(cam_shape[1:]),
+            findings=findings,
+        )

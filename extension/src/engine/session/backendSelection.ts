@@ -1,4 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-web';
+import { checkModelAgainstManifest } from '../manifest/checkModelAgainstManifest';
 import type { BackendName } from '../types/Analysis';
 import type { ModelManifest } from '../types/ModelManifest';
 import { EngineError } from '../utilities/EngineError';
@@ -11,8 +12,6 @@ export interface SelectedBackend {
   session: InferenceSession;
   backend: BackendName;
   note?: string;
-  /** Largest WebGPU-versus-WASM probability difference on the fixed input, when both ran. */
-  webgpuDifference?: number;
 }
 
 export async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<InferenceSession> {
@@ -23,12 +22,19 @@ export async function createSession(ort: Ort, bytes: Uint8Array, backend: Backen
   });
 }
 
-async function probabilitiesOn(ort: Ort, session: InferenceSession, manifest: ModelManifest): Promise<Float32Array> {
+/** Probabilities (after the manifest's activation) and heat in logit units, as the panel shows them. */
+async function displayedOutputs(ort: Ort, session: InferenceSession, manifest: ModelManifest) {
   const shape = manifest.input.shape;
   // A fresh tensor per run: with a proxy worker the buffer is transferred away.
   const input = new ort.Tensor('float32', fixedValidationInput(shape), shape);
-  const outputs = await session.run({ [manifest.input.name]: input });
-  return outputs[manifest.outputs.probabilities.name].data as Float32Array;
+  const { probabilities, cams } = manifest.outputs;
+  const outputs = await session.run({ [manifest.input.name]: input }, [probabilities.name, cams.name]);
+  const sigmoid = probabilities.activation === 'sigmoid';
+  const [, , h, w] = manifest.outputs.cams.shape;
+  return {
+    probabilities: Float32Array.from(outputs[probabilities.name].data as Float32Array, (v) => (sigmoid ? 1 / (1 + Math.exp(-v)) : v)),
+    heat: Float32Array.from(outputs[cams.name].data as Float32Array, (v) => v * h * w),
+  };
 }
 
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
@@ -43,7 +49,8 @@ function webgpuAvailable(): boolean {
 }
 
 /**
- * Creates the session to use. WebGPU is trusted only after it agrees with WASM on a fixed input;
+ * Creates the session to use. The model is checked against its manifest on WASM first; WebGPU is
+ * trusted only after its probabilities and heatmaps agree with WASM's on a fixed input;
  * otherwise WASM runs and `note` says why (or, when WebGPU is required, loading fails).
  */
 export async function selectBackend(
@@ -55,6 +62,12 @@ export async function selectBackend(
 ): Promise<SelectedBackend> {
   report({ stage: 'session', message: 'Starting the model on the CPU (WASM)…' });
   const wasm = await createSession(ort, bytes, 'wasm');
+  try {
+    checkModelAgainstManifest(wasm, manifest);
+  } catch (error) {
+    await wasm.release();
+    throw error;
+  }
   if (preference === 'wasm') return { session: wasm, backend: 'wasm' };
 
   const refuse = async (reason: string): Promise<SelectedBackend> => {
@@ -77,8 +90,13 @@ export async function selectBackend(
   const tolerance = manifest.webgpuTolerance ?? DEFAULT_WEBGPU_TOLERANCE;
   let difference: number;
   try {
-    const [fromGpu, fromCpu] = [await probabilitiesOn(ort, webgpu, manifest), await probabilitiesOn(ort, wasm, manifest)];
-    difference = maxAbsDifference(fromGpu, fromCpu);
+    const fromGpu = await displayedOutputs(ort, webgpu, manifest);
+    const fromCpu = await displayedOutputs(ort, wasm, manifest);
+    // Heat counts as a fraction of its colour scale, probabilities as they are.
+    difference = Math.max(
+      maxAbsDifference(fromGpu.probabilities, fromCpu.probabilities),
+      maxAbsDifference(fromGpu.heat, fromCpu.heat) / manifest.heatmap.fullScaleLogits,
+    );
   } catch (error) {
     await webgpu.release();
     return refuse(`WebGPU failed its check run (${String(error)}).`);
@@ -89,5 +107,5 @@ export async function selectBackend(
     return refuse(`WebGPU disagreed with the CPU by ${shown} (tolerance ${tolerance}).`);
   }
   await wasm.release();
-  return { session: webgpu, backend: 'webgpu', webgpuDifference: difference };
+  return { session: webgpu, backend: 'webgpu' };
 }

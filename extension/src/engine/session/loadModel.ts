@@ -1,5 +1,4 @@
 import type { InferenceSession } from 'onnxruntime-web';
-import { checkModelAgainstManifest } from '../manifest/checkModelAgainstManifest';
 import { validateManifest } from '../manifest/validateManifest';
 import type { BackendName } from '../types/Analysis';
 import type { ModelManifest } from '../types/ModelManifest';
@@ -89,12 +88,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   let session: InferenceSession = selected.session;
   let backend: BackendName = selected.backend;
   let backendNote = selected.note;
-  try {
-    checkModelAgainstManifest(session, manifest);
-  } catch (error) {
-    await session.release();
-    throw error;
-  }
+  let disposed = false;
 
   // ORT sessions run one request at a time; chain them.
   let queue: Promise<unknown> = Promise.resolve();
@@ -108,6 +102,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     },
     analyze(pixels) {
       const run = queue.then(async () => {
+        if (disposed) throw new EngineError('inference-failed', 'The model was closed; load it again to analyse.');
         try {
           return await runAnalysis(ort, session, manifest, backend, pixels);
         } catch (error) {
@@ -117,9 +112,14 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
             throw new EngineError('backend-unavailable', `The GPU stopped working (${String(error)}); this site requires the GPU.`);
           }
           await session.release().catch(() => undefined);
-          session = await createSession(ort, bytes, 'wasm');
           backend = 'wasm';
           backendNote = `Running on the CPU (WASM): the GPU stopped working (${String(error)}).`;
+          try {
+            session = await createSession(ort, bytes, 'wasm');
+          } catch (cpuError) {
+            disposed = true; // nothing left to run on
+            throw new EngineError('backend-unavailable', `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`);
+          }
           return runAnalysis(ort, session, manifest, backend, pixels);
         }
       });
@@ -128,6 +128,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     },
     async dispose() {
       await queue;
+      if (disposed) return;
+      disposed = true;
       await session.release();
     },
   };

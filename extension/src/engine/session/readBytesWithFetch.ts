@@ -1,6 +1,9 @@
 import { EngineError } from '../utilities/EngineError';
 
-/** fetch() with download progress when the server gives a Content-Length. */
+/**
+ * fetch() with download progress. Content-Length counts the bytes on the wire, so it gives progress
+ * only for an uncompressed response; the body is collected whole either way.
+ */
 export async function readBytesWithFetch(url: string, onFraction?: (fraction: number) => void): Promise<Uint8Array> {
   let response: Response;
   try {
@@ -11,18 +14,24 @@ export async function readBytesWithFetch(url: string, onFraction?: (fraction: nu
   if (!response.ok) {
     throw new EngineError('model-unreadable', `The model could not be downloaded from ${url} (HTTP ${response.status}).`);
   }
-  const total = Number(response.headers.get('Content-Length')) || 0;
-  if (!response.body || !onFraction || total === 0) return new Uint8Array(await response.arrayBuffer());
+  const encoding = response.headers.get('Content-Encoding');
+  const total = !encoding || encoding === 'identity' ? Number(response.headers.get('Content-Length')) || 0 : 0;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
-  const bytes = new Uint8Array(total);
+  const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (received + value.length > total) throw new EngineError('model-unreadable', `The model at ${url} is longer than announced.`);
-    bytes.set(value, received);
+    chunks.push(value);
     received += value.length;
-    onFraction(received / total);
+    if (onFraction && total > 0) onFraction(Math.min(1, received / total));
   }
-  return received === total ? bytes : bytes.subarray(0, received);
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }

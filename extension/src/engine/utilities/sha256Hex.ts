@@ -1,5 +1,14 @@
-/** Hex sha256 with WebCrypto, present in browsers (secure contexts) and Node 20 alike. */
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex } from '@noble/hashes/utils';
+
+/**
+ * Hex sha256. WebCrypto where the page has it (browsers expose it only in secure contexts, Node
+ * always); @noble/hashes otherwise, so a viewer served over plain HTTP on an intranet still checks
+ * its model.
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return bytesToHex(sha256(bytes));
+  const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return bytesToHex(new Uint8Array(digest));
 }

@@ -36,6 +36,10 @@ if (!available) {
       '(apt-get install python3-torch python3-torchvision python3-onnx).',
   );
 }
+// In CI the packages are installed by .ci/run: a missing one is a failure there, not a skip.
+if (!available && process.env.CI) {
+  throw new Error(`${python} cannot import torch, torchvision and onnx; .ci/run should have installed them.`);
+}
 const describeWithTorch = available ? describe : describe.skip;
 
 interface Comparison {

@@ -14,7 +14,8 @@ export interface EvaluateOptions {
   threads?: number;
 }
 
-const IMAGE_FILE = /\.(png|jpe?g|dcm)$/i;
+// PACS exports often name DICOM files without an extension; readImageFile goes by content.
+const IMAGE_FILE = /(\.(png|jpe?g|dcm|dicom)|^[^.]+)$/i;
 
 /** Per-finding AUC on a site's own labelled images, in the layout of the CheXNet paper's table. */
 export async function evaluate(options: EvaluateOptions): Promise<void> {

@@ -30,6 +30,7 @@ function summary(result: AnalysisResult) {
     model: result.model,
     intendedUse: result.intendedUse,
     timingsMs: result.timingsMs,
+    voiSource: result.voiSource,
     ...(result.model.demo ? { notice: DEMO_NOTICE } : {}),
   };
 }

@@ -15,12 +15,14 @@ function parse(bytes: Uint8Array): dicomParser.DataSet {
   }
 }
 
-/** A lookup-table item: descriptor (entries, first mapped value, bits) and data. */
-function readLut(item: dicomParser.DataSet, descriptorTag: string, dataTag: string) {
+/**
+ * A lookup-table item: descriptor (entries, first mapped value, bits) and data. The first mapped
+ * value is signed when the pixels are (PS3.3 C.11.1.1), whatever VR the file declares (implicit-VR
+ * files declare none), as Cornerstone's loader reads it.
+ */
+function readLut(item: dicomParser.DataSet, descriptorTag: string, dataTag: string, signedPixels: boolean) {
   const entries = item.uint16(descriptorTag, 0) || 65536;
-  const descriptor = item.elements[descriptorTag];
-  // The first mapped value is US or SS depending on pixel representation; read it as written.
-  const firstValueMapped = descriptor?.vr === 'SS' ? (item.int16(descriptorTag, 1) ?? 0) : (item.uint16(descriptorTag, 1) ?? 0);
+  const firstValueMapped = (signedPixels ? item.int16(descriptorTag, 1) : item.uint16(descriptorTag, 1)) ?? 0;
   const bitsPerEntry = item.uint16(descriptorTag, 2) ?? 16;
   const dataElement = item.elements[dataTag];
   if (!dataElement) return undefined;
@@ -36,9 +38,9 @@ function firstSequenceItem(dataSet: dicomParser.DataSet, tag: string): dicomPars
   return dataSet.elements[tag]?.items?.[0]?.dataSet;
 }
 
-function readVoi(dataSet: dicomParser.DataSet): Pick<RadiographPixels, 'windowCenter' | 'windowWidth' | 'voiLutFunction' | 'voiLut'> {
+function readVoi(dataSet: dicomParser.DataSet, signedPixels: boolean): Pick<RadiographPixels, 'windowCenter' | 'windowWidth' | 'voiLutFunction' | 'voiLut'> {
   const lutItem = firstSequenceItem(dataSet, 'x00283010');
-  const voiLut: VoiLutTable | undefined = lutItem ? readLut(lutItem, 'x00283002', 'x00283006') : undefined;
+  const voiLut: VoiLutTable | undefined = lutItem ? readLut(lutItem, 'x00283002', 'x00283006', signedPixels) : undefined;
   const fn = dataSet.string('x00281056')?.toUpperCase();
   return {
     windowCenter: dataSet.floatString('x00281050', 0),
@@ -103,9 +105,10 @@ export async function readDicomFile(bytes: Uint8Array): Promise<RadiographPixels
     rescaleApplied: false,
     modalityLut: (() => {
       const item = firstSequenceItem(dataSet, 'x00283000');
-      return item ? readLut(item, 'x00283002', 'x00283006') : undefined;
+      return item ? readLut(item, 'x00283002', 'x00283006', pixelRepresentation === 1) : undefined;
     })(),
-    ...readVoi(dataSet),
+    // The VOI LUT maps modality-LUT output, which is signed for signed pixels or a negative intercept.
+    ...readVoi(dataSet, pixelRepresentation === 1 || (dataSet.floatString('x00281052') ?? 0) < 0),
     imageKey: dataSet.string('x00080018'),
   };
   // Refuse what the engine cannot read before decoding anything.

@@ -7,8 +7,7 @@ import type { RadiographPixels } from '../../engine/types/RadiographPixels';
  * RGBA from a decoder -> one grey channel. Greyscale PNGs (and NIH's RGBA ones) have R = G = B;
  * anything else is a colour picture and is refused rather than silently converted.
  */
-function greyFromRgba(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const grey = new Uint8Array(width * height);
+function greyFromRgba<T extends Uint8Array | Uint16Array>(rgba: ArrayLike<number>, grey: T): T {
   for (let i = 0; i < grey.length; i++) {
     const r = rgba[4 * i];
     if (r !== rgba[4 * i + 1] || r !== rgba[4 * i + 2]) {
@@ -27,20 +26,11 @@ function fromPng(bytes: Uint8Array, name: string): RadiographPixels {
     throw new EngineError('image-unsupported', `${name} is not a readable PNG image.`);
   }
   const { width, height, data } = png;
-  // 16-bit greyscale PNGs keep their full depth (skipRescale); data is then 16-bit RGBA.
-  const sixteenBit = data.length === width * height * 8;
-  if (sixteenBit) {
-    const words = new Uint16Array(width * height);
-    for (let i = 0; i < words.length; i++) {
-      const r = data.readUInt16BE(8 * i);
-      if (r !== data.readUInt16BE(8 * i + 2) || r !== data.readUInt16BE(8 * i + 4)) {
-        throw new EngineError('image-unsupported', 'This is a colour picture; the model reads greyscale radiographs only.');
-      }
-      words[i] = r;
-    }
-    return raster(words, width, height, 16);
+  // With skipRescale, a 16-bit PNG keeps its full depth: pngjs then returns 16-bit RGBA samples.
+  if ((data as unknown) instanceof Uint16Array) {
+    return raster(greyFromRgba(data as unknown as Uint16Array, new Uint16Array(width * height)), width, height, 16);
   }
-  return raster(greyFromRgba(data, width, height), width, height, 8);
+  return raster(greyFromRgba(data, new Uint8Array(width * height)), width, height, 8);
 }
 
 function fromJpeg(bytes: Uint8Array, name: string): RadiographPixels {
@@ -50,7 +40,7 @@ function fromJpeg(bytes: Uint8Array, name: string): RadiographPixels {
   } catch {
     throw new EngineError('image-unsupported', `${name} is not a readable JPEG image.`);
   }
-  return raster(greyFromRgba(image.data, image.width, image.height), image.width, image.height, 8);
+  return raster(greyFromRgba(image.data, new Uint8Array(image.width * image.height)), image.width, image.height, 8);
 }
 
 function raster(pixelData: Uint8Array | Uint16Array, columns: number, rows: number, bits: number): RadiographPixels {

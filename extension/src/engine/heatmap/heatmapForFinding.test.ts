@@ -18,6 +18,7 @@ function resultWithCams(cams: Float32Array, findings: number, camSize = 7): Anal
     intendedUse: 'test',
     timingsMs: { prepareMs: 0, inferenceMs: 0, totalMs: 0 },
     geometry,
+    voiSource: 'window',
     cams: { data: cams, shape: [1, findings, camSize, camSize] },
     probabilities: new Float32Array(findings),
     heatmapFullScale: 5,
@@ -53,6 +54,24 @@ describe('heatmaps in image space', () => {
     expect(Math.max(...inside)).toBeCloseTo(4.9, 4);
     expect(second.max).toBe(0);
     expect(first.fullScale).toBe(5);
+  });
+
+  it('places every pixel exactly: CAM cell centres at (j + 0.5) / 7 of the crop, bilinear between', () => {
+    const cams = new Float32Array(49).map((_, i) => i % 7); // value j in column j
+    const result = resultWithCams(cams, 1);
+    const { crop } = result.geometry;
+    const { data } = heatmapForFinding(result, 0);
+    const row = 150;
+    for (let x = 0; x < 200; x++) {
+      const camCoordinate = ((x + 0.5 - crop.x) / crop.width) * 7 - 0.5;
+      const expected = 49 * Math.min(6, Math.max(0, camCoordinate));
+      expect(data[row * 200 + x]).toBeCloseTo(expected, 4);
+    }
+    // Rows outside the square crop (rows 50..250) get no heat; the first and last rows inside do.
+    expect(data[49 * 200 + 100]).toBe(0);
+    expect(data[50 * 200 + 100]).toBeGreaterThan(0);
+    expect(data[249 * 200 + 100]).toBeGreaterThan(0);
+    expect(data[250 * 200 + 100]).toBe(0);
   });
 
   it('interpolates smoothly between cells', () => {

@@ -1,4 +1,4 @@
-import { gridToImage, imageToGrid, inputGeometry } from './inputGeometry';
+import { inputGeometry } from './inputGeometry';
 import { resampleRegion } from './resampleRegion';
 
 const pre = (resize: Parameters<typeof inputGeometry>[2]['resize']) => ({
@@ -20,18 +20,16 @@ describe('input geometry', () => {
     });
   });
 
-  it('maps grid and image coordinates both ways exactly', () => {
-    const geometry = inputGeometry(1955, 1841, pre({ kind: 'shorter-side-center-crop', shorterSide: 256 }));
-    for (const [x, y] of [[0, 0], [120.5, 1700], [1840, 977]]) {
-      const { u, v } = imageToGrid(geometry, x, y);
-      const back = gridToImage(geometry, u, v);
-      expect(back.x).toBeCloseTo(x, 9);
-      expect(back.y).toBeCloseTo(y, 9);
-    }
-    // The centre of the image is the centre of the grid.
-    const centre = imageToGrid(geometry, 1841 / 2 - 0.5, 1955 / 2 - 0.5);
-    expect(centre.u).toBeCloseTo(111.5, 9);
-    expect(centre.v).toBeCloseTo(111.5, 9);
+  it('follows torchvision: integer resized size, crop offset rounded half to even', () => {
+    // 1955 x 1841 (rows x columns): shorter side 1841 -> 256, longer int(256 * 1955 / 1841) = 271;
+    // offsets round((271 - 224) / 2) = 24 (23.5 rounds to even) and round((256 - 224) / 2) = 16.
+    const { crop } = inputGeometry(1955, 1841, pre({ kind: 'shorter-side-center-crop', shorterSide: 256 }));
+    expect(crop.y).toBeCloseTo((24 * 1955) / 271, 9);
+    expect(crop.height).toBeCloseTo((224 * 1955) / 271, 9);
+    expect(crop.x).toBeCloseTo((16 * 1841) / 256, 9);
+    expect(crop.width).toBeCloseTo((224 * 1841) / 256, 9);
+    // torchxrayvision's centre crop starts at x // 2 - size // 2, whole pixels.
+    expect(inputGeometry(1000, 801, pre({ kind: 'center-square' })).crop).toEqual({ x: 0, y: 100, width: 801, height: 801 });
   });
 });
 

@@ -54,6 +54,7 @@ export async function runAnalysis(
     intendedUse: manifest.intendedUse,
     timingsMs: { prepareMs: prepared_at - start, inferenceMs: ran_at - prepared_at, totalMs: now() - start },
     geometry: prepared.geometry,
+    voiSource: prepared.voiSource,
     cams: { data: cams, shape: rawCams.dims as unknown as [number, number, number, number] },
     probabilities,
     heatmapFullScale: manifest.heatmap.fullScaleLogits,

@@ -3,6 +3,9 @@ import type { ModelManifest } from './ModelManifest';
 /** The execution provider that actually produced a result. */
 export type BackendName = 'webgpu' | 'wasm';
 
+/** Which of the image's own display values mapped its pixels to intensities. */
+export type VoiSource = 'voi-lut' | 'window' | 'full-range';
+
 /** Exact map between the model's input grid and the image's pixel grid. */
 export interface InputGeometry {
   imageRows: number;
@@ -19,7 +22,7 @@ export interface PreparedInput {
   shape: [number, number, number, number];
   geometry: InputGeometry;
   /** Which VOI the preparation used, for the audit trail. */
-  voiSource: 'voi-lut' | 'window' | 'full-range' | 'none';
+  voiSource: VoiSource;
 }
 
 export interface FindingResult {
@@ -64,6 +67,8 @@ export interface AnalysisResult {
   intendedUse: string;
   timingsMs: Timings;
   geometry: InputGeometry;
+  /** The image's VOI the preparation used (audit trail: never the user's window/level). */
+  voiSource: VoiSource;
   /** Raw CAM output [1, F, h, w] as the model gave it. */
   cams: { data: Float32Array; shape: [number, number, number, number] };
   /** Raw probabilities in model order. */

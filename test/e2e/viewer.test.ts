@@ -12,7 +12,10 @@ import { prepareDemo, startDemoServer, PATHS, type DemoServer } from '../../demo
 import { launchChromium } from '../support/chromium';
 import {
   inPageHeatProbe,
+  inPageIsCached,
+  inPageStopWatchingStaleLayers,
   inPageTransform,
+  inPageWatchStaleLayers,
   inPageViewportState,
   rgbDistance,
   sampleRgb,
@@ -39,6 +42,11 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 const pageErrors: string[] = [];
 const foreignRequests: string[] = [];
+/** Same-origin requests to the host viewer's own onnxruntime-web (another version): must be none. */
+const hostOrtRequests: string[] = [];
+const ourOrtRequests: string[] = [];
+/** Requests per same-origin path, for counting model downloads. */
+const requestsByPath = new Map<string, number>();
 
 async function screenshot(name: string): Promise<PNG> {
   const buffer = await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
@@ -71,6 +79,15 @@ async function heatProbe(fullScale: number, keep?: HeatProbe): Promise<HeatProbe
   });
 }
 
+/** The "AI heatmap" label inside the active viewport's element, if any. */
+async function viewportLabel(): Promise<string | null> {
+  return page.evaluate(() => {
+    const w = window as any;
+    const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+    return vp.element.querySelector('[data-testid=cxrai-heatmap-label]')?.textContent ?? null;
+  });
+}
+
 async function setHeatmap(on: boolean): Promise<void> {
   const toggle = page.locator(`[data-testid=cxrai-heatmap-toggle][data-finding="${FINDING}"]`);
   if ((await toggle.isChecked()) !== on) await toggle.click();
@@ -98,7 +115,14 @@ beforeAll(async () => {
   page.on('request', (request) => {
     const url = request.url();
     if (/^(data|blob):/.test(url)) return;
-    if (new URL(url).origin !== origin) foreignRequests.push(url);
+    const { origin: from, pathname } = new URL(url);
+    if (from !== origin) {
+      foreignRequests.push(url);
+      return;
+    }
+    requestsByPath.set(pathname, (requestsByPath.get(pathname) ?? 0) + 1);
+    if (pathname.startsWith('/ort/')) hostOrtRequests.push(url);
+    if (pathname.startsWith('/plugins/ort/')) ourOrtRequests.push(url);
   });
 });
 
@@ -140,6 +164,12 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     expect(status).toContain(cli.model.version);
     expect(status).toContain(cli.model.sha256.slice(0, 8));
     await expect(page.getAttribute('[data-testid=cxrai-banner]', 'data-demo')).resolves.toBe('true');
+    // The operating threshold is the finding's cut-off, beside its probability; the heatmap toggle
+    // says nothing of thresholds.
+    const row = page.locator(`[data-testid=cxrai-finding-row][data-finding="${FINDING}"]`);
+    await expect(row.locator('[data-testid=cxrai-cutoff]').textContent()).resolves.toMatch(/^\s*cut-off \d+(\.\d)?%\s*$/);
+    await expect(row.locator('label').textContent()).resolves.not.toMatch(/threshold/i);
+    await expect(page.textContent('[data-testid=cxrai-legend]')).resolves.toMatch(/low contribution.*high contribution/);
     fullScale = await page.evaluate(() => (window as any).services.chestXrayAiService.getState().result.heatmapFullScale as number);
     expect(fullScale).toBeGreaterThan(0);
   });
@@ -148,6 +178,8 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     const before = await screenshot('1-no-heatmap');
     await setHeatmap(true);
     const after = await screenshot('2-heatmap');
+    // The heatmap itself says it is demo AI output, inside the viewport.
+    await expect(viewportLabel()).resolves.toBe('DEMO MODEL — AI heatmap, not a diagnosis');
     probe = await heatProbe(fullScale);
     expect(probe.max).toBeGreaterThan(0.3 * fullScale);
     expect(probe.cold.value).toBeLessThan(0.05 * fullScale);
@@ -184,24 +216,65 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     await setHeatmap(true);
   });
 
+  test('"Hide all heatmaps" and "Analyse again" take the heatmap and its label off the image', async () => {
+    await page.click('[data-testid=cxrai-hide-all]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=cxrai-drawn]'));
+    await expect(viewportLabel()).resolves.toBeNull();
+    // The layer's derived image leaves Cornerstone's cache with it.
+    await expect(page.evaluate(inPageIsCached, probe.derivedImageId)).resolves.toBe(false);
+    await expect(page.locator(`[data-testid=cxrai-heatmap-toggle][data-finding="${FINDING}"]`).isChecked()).resolves.toBe(false);
+
+    await setHeatmap(true);
+    await expect(page.textContent('[data-testid=cxrai-drawn]')).resolves.toContain(FINDING);
+    // Analyse again: from the click on, the old result's heatmap and label are gone (synchronously).
+    const atClick = await page.evaluate((actor) => {
+      const w = window as any;
+      (document.querySelector('[data-testid=cxrai-run]') as HTMLButtonElement).click();
+      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+      return {
+        layer: vp.getActors().some((a: { uid: string }) => a.uid === actor),
+        label: !!vp.element.querySelector('[data-testid=cxrai-heatmap-label]'),
+        status: w.services.chestXrayAiService.getState().analysis.status as string,
+      };
+    }, ACTOR);
+    expect(atClick).toEqual({ layer: false, label: false, status: 'running' });
+    await waitForResult(firstKey);
+    // The finding stays on: the new result draws its own map.
+    await setHeatmap(true);
+    await expect(viewportLabel()).resolves.toContain('DEMO MODEL');
+
+    // A layer the scene lost (as when Cornerstone or OHIF rebuild it) comes back with the next
+    // image event for the same image, rather than staying listed as drawn while gone.
+    await page.evaluate(async (actor) => {
+      const w = window as any;
+      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+      vp.removeActors([actor]);
+      await vp.setStack([vp.getCurrentImageId()], 0);
+    }, ACTOR);
+    await setHeatmap(true);
+    await expect(page.textContent('[data-testid=cxrai-drawn]')).resolves.toContain(FINDING);
+  });
+
   test('switching to another image removes the old overlay and never shows it there', async () => {
     const oldDerived = probe.derivedImageId;
-    // Watch the viewport from inside the page: at no rendered frame may an old layer be present.
-    await page.evaluate(
-      ({ actor, oldKey }) => {
-        const w = window as any;
-        const id = w.services.viewportGridService.getActiveViewportId();
-        const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(id);
-        const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
-        w.__cxrStale = [];
-        vp.element.addEventListener(cs.Enums.Events.IMAGE_RENDERED, () => {
-          const sop = cs.metaData.get('sopCommonModule', vp.getCurrentImageId())?.sopInstanceUID;
-          const layer = vp.getActors().find((a: any) => a.uid === actor);
-          if (layer && sop !== oldKey && String(layer.referencedId).includes(oldKey)) w.__cxrStale.push(sop);
-        });
-      },
-      { actor: ACTOR, oldKey: firstKey },
-    );
+    // At no rendered frame may the old image's layer be present on the new image.
+    await page.evaluate(inPageWatchStaleLayers, { actorUID: ACTOR, oldKey: firstKey });
+    // Count analyses and status changes: one image change, one analysis.
+    await page.evaluate(() => {
+      const w = window as any;
+      const service = w.services.chestXrayAiService;
+      const model = service.model;
+      const analyze = model.analyze;
+      w.__cxrAnalysed = [];
+      model.analyze = (pixels: { imageKey?: string }) => {
+        w.__cxrAnalysed.push(pixels.imageKey);
+        return analyze.call(model, pixels);
+      };
+      w.__cxrStatuses = [];
+      w.__cxrStatusWatch = service.subscribe(service.EVENTS.STATE_CHANGED, (state: any) => {
+        if (w.__cxrStatuses[w.__cxrStatuses.length - 1] !== state.analysis.status) w.__cxrStatuses.push(state.analysis.status);
+      });
+    });
     await page.locator('[data-cy=study-browser-thumbnail][data-series="2"]').dblclick();
     await page.waitForFunction((oldKey) => {
       const list = document.querySelector('[data-testid=cxrai-active-image]');
@@ -218,18 +291,24 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     // The finding stays switched on, so the new image gets its own map, computed on it.
     for (const layer of layers) expect(layer.referencedId).toContain(String(after.sop));
     expect(after.actors.some((a) => a.referencedId === oldDerived)).toBe(false);
-    const cached = await page.evaluate((id) => {
-      const w = window as any;
-      const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
-      return !!cs.cache.getImage(id);
-    }, oldDerived);
-    expect(cached).toBe(false);
-    await expect(page.evaluate(() => (window as any).__cxrStale as string[])).resolves.toEqual([]);
+    await expect(page.evaluate(inPageIsCached, oldDerived)).resolves.toBe(false);
+    const watched = await page.evaluate(inPageStopWatchingStaleLayers);
+    expect(watched.stale).toEqual([]);
+    expect(watched.newFrames).toBeGreaterThan(0); // the watch did see the new image rendered
+    // One image change, one analysis, and the status went to "running" once.
+    await expect(page.evaluate(() => (window as any).__cxrAnalysed)).resolves.toEqual([during.sop]);
+    const statuses = await page.evaluate(() => (window as any).__cxrStatuses as string[]);
+    expect(statuses.filter((s) => s === 'running')).toHaveLength(1);
+    expect(statuses[statuses.length - 1]).toBe('done');
+    await expect(viewportLabel()).resolves.toContain('DEMO MODEL');
     await screenshot('5-second-image');
 
     // Back to the first image: its result is kept for the session and shown at once.
     await page.locator('[data-cy=study-browser-thumbnail][data-series="1"]').dblclick();
     await waitForResult(firstKey);
+    await page.waitForTimeout(500);
+    await expect(page.evaluate(() => (window as any).__cxrAnalysed)).resolves.toEqual([during.sop]);
+    await page.evaluate(() => (window as any).__cxrStatusWatch.unsubscribe());
   });
 
   test('the real MONOCHROME1 JPEG 2000 CR gives the same probabilities as the CLI', async () => {
@@ -249,6 +328,78 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     await screenshot('6-mono1-cr');
   });
 
+  test("an image still loading is never analysed with the previous image's pixels", async () => {
+    // One stack viewport with two images; B's load is held in Cornerstone's request pool, so the
+    // viewport's current imageId is B while its displayed image object is still A.
+    const fileA = 'nih-00002578_000.dcm';
+    const fileB = 'nih-00001968_000.dcm';
+    const cliFor = (file: string) =>
+      JSON.parse(
+        execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['extension/src/cli/main.ts', 'predict', path.join(PATHS.study, file), '--json'], {
+          cwd: ROOT,
+          encoding: 'utf8',
+        }),
+      ) as CliPrediction;
+    const [cliA, cliB] = [cliFor(fileA), cliFor(fileB)];
+    const imageA = `dicomweb:/demo-study/${fileA}`;
+    const imageB = `dicomweb:/demo-study/${fileB}`;
+    try {
+      await page.evaluate(
+        async ({ a, b }) => {
+          const w = window as any;
+          const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+          const pool = cs.imageLoadPoolManager;
+          const addRequest = pool.addRequest;
+          w.__cxrHeld = [];
+          w.__cxrRelease = () => {
+            pool.addRequest = addRequest;
+            for (const send of w.__cxrHeld.splice(0)) send();
+          };
+          pool.addRequest = function (fn: unknown, type: unknown, details: { imageId?: string } | undefined, priority: unknown) {
+            if (details?.imageId === b) w.__cxrHeld.push(() => addRequest.call(pool, fn, type, details, priority));
+            else addRequest.call(pool, fn, type, details, priority);
+          };
+          const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+          await vp.setStack([a, b], 0);
+        },
+        { a: imageA, b: imageB },
+      );
+      await waitForResult(cliA.image);
+      // A's heatmap is on (the finding stayed on): it must be off the image from the moment B is current.
+      await setHeatmap(true);
+      await expect(viewportLabel()).resolves.toContain('DEMO MODEL');
+      await page.evaluate(inPageWatchStaleLayers, { actorUID: ACTOR, oldKey: cliA.image });
+      const held = await page.evaluate(() => {
+        const w = window as any;
+        const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+        void vp.setImageIdIndex(1);
+        return { current: vp.getCurrentImageId() as string, shown: vp.getCornerstoneImage()?.imageId as string, held: w.__cxrHeld.length as number };
+      });
+      // The race the adapter must see through: B is current, A is still the image on screen.
+      expect(held).toEqual({ current: imageB, shown: imageA, held: 1 });
+      await page.waitForFunction((key) => document.querySelector('[data-testid=cxrai-active-image]')?.getAttribute('data-image-key') === key, cliB.image);
+      await page.waitForTimeout(3000); // far longer than one analysis takes here
+      await expect(page.getAttribute('[data-testid=cxrai-panel]', 'data-analysis-status')).resolves.toBe('running');
+      await expect(page.locator('[data-testid=cxrai-findings]').count()).resolves.toBe(0);
+      await expect(viewportLabel()).resolves.toBeNull();
+      // Nothing has run on B yet, and the status line does not pretend otherwise.
+      await expect(page.textContent('[data-testid=cxrai-status]')).resolves.not.toMatch(/ran on/);
+      await page.evaluate(() => (window as any).__cxrRelease());
+      await waitForResult(cliB.image);
+      const watched = await page.evaluate(inPageStopWatchingStaleLayers);
+      expect(watched.stale).toEqual([]);
+      expect(watched.newFrames).toBeGreaterThan(0);
+      const shown = await panelFindings();
+      for (const finding of cliB.findings) {
+        expect(Math.abs(shown[finding.name] - finding.probability)).toBeLessThanOrEqual(1e-4);
+      }
+      const differsFromA = cliA.findings.some((f) => Math.abs(shown[f.name] - f.probability) > 1e-3);
+      expect(differsFromA).toBe(true);
+    } finally {
+      await page.evaluate(() => (window as any).__cxrRelease?.());
+    }
+  });
+
   test('a broken model gives a clear message in the panel and the viewer keeps working', async () => {
     // Same model file, but a manifest naming another hash: the engine must refuse it.
     await page.route('**/models/demo/manifest.json', async (route) => {
@@ -262,6 +413,29 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       await error.waitFor({ timeout: 120_000 });
       await expect(error.textContent()).resolves.toMatch(/model could not be loaded.*viewer works as usual/i);
       await expect(page.locator('[data-testid=cxrai-findings]').count()).resolves.toBe(0);
+      // Moving to another image does not download the broken model again (auto-run remembers the
+      // error); an explicit "Analyse" from the user does retry.
+      const downloads = () => ({
+        manifest: requestsByPath.get('/models/demo/manifest.json') ?? 0,
+        model: requestsByPath.get('/models/demo/model.onnx') ?? 0,
+      });
+      const afterError = downloads();
+      expect(afterError.manifest).toBeGreaterThan(0);
+      const firstActive = await page.getAttribute('[data-testid=cxrai-active-image]', 'data-image-key');
+      await page.locator('[data-cy=study-browser-thumbnail][data-series="2"]').dblclick();
+      await page.waitForFunction(
+        (key) => {
+          const active = document.querySelector('[data-testid=cxrai-active-image]');
+          return !!active && active.getAttribute('data-image-key') !== key;
+        },
+        firstActive,
+      );
+      await page.waitForTimeout(2000);
+      expect(downloads()).toEqual(afterError);
+      await expect(error.textContent()).resolves.toMatch(/model could not be loaded/i);
+      await page.click('[data-testid=cxrai-run]');
+      await page.waitForFunction(() => document.querySelector('[data-testid=cxrai-panel]')?.getAttribute('data-model-status') === 'error');
+      expect(downloads().manifest).toBe(afterError.manifest + 1);
       // The image is displayed all the same.
       await page.waitForFunction(() => {
         const w = window as any;
@@ -274,8 +448,10 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     }
   });
 
-  test('no page errors, and no request left the demo server', () => {
+  test("no page errors, no request left the demo server, and none went to the host's own /ort/", () => {
     expect(pageErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
+    expect(hostOrtRequests).toEqual([]);
+    expect(ourOrtRequests.length).toBeGreaterThan(0);
   });
 });

@@ -42,6 +42,13 @@ export function inPageViewportState(): { imageId: string; actors: { uid: string;
   };
 }
 
+/** Whether Cornerstone's cache holds an image. */
+export function inPageIsCached(imageId: string): boolean {
+  const w = window as unknown as OhifWindow;
+  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  return !!cs.cache.getImageLoadObject(imageId);
+}
+
 /**
  * Finds, on a finding's heatmap layer, its hottest pixel and a cold pixel (no heat in a wide
  * neighbourhood, near the image centre) and where both are drawn on the page right now.
@@ -115,6 +122,38 @@ export function inPageHeatProbe(args: { actorUID: string; fullScale: number; kee
     cold: { image: cold, page: toPage(cold), value: data[cold[1] * columns + cold[0]] },
     actors: vp.getActors().map((a: any) => a.uid),
   };
+}
+
+/**
+ * Starts watching every rendered frame for a heatmap layer of image `oldKey` while the viewport
+ * shows another image. OHIF replaces the viewport object on a series switch, so the viewport is
+ * looked up by id when the frame renders (a captured object would be the destroyed one), and the
+ * listener sits on the document in the capture phase (Cornerstone's events do not bubble).
+ */
+export function inPageWatchStaleLayers(args: { actorUID: string; oldKey: string }): void {
+  const w = window as unknown as OhifWindow & Record<string, any>;
+  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  w.__cxrStale = [];
+  w.__cxrNewFrames = 0;
+  w.__cxrWatch = (event: CustomEvent<{ viewportId?: string }>) => {
+    const id = event.detail?.viewportId ?? w.services.viewportGridService.getActiveViewportId();
+    const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(id);
+    if (!vp) return;
+    const sop = cs.metaData.get('sopCommonModule', vp.getCurrentImageId())?.sopInstanceUID;
+    if (sop === args.oldKey) return;
+    w.__cxrNewFrames++;
+    const layer = vp.getActors().find((a: any) => a.uid === args.actorUID);
+    if (layer && String(layer.referencedId).includes(args.oldKey)) w.__cxrStale.push(sop);
+  };
+  document.addEventListener(cs.Enums.Events.IMAGE_RENDERED, w.__cxrWatch, true);
+}
+
+/** Stops the watch: the images on which an old layer was rendered, and how many frames of other images it saw. */
+export function inPageStopWatchingStaleLayers(): { stale: string[]; newFrames: number } {
+  const w = window as unknown as OhifWindow & Record<string, any>;
+  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  document.removeEventListener(cs.Enums.Events.IMAGE_RENDERED, w.__cxrWatch, true);
+  return { stale: w.__cxrStale, newFrames: w.__cxrNewFrames };
 }
 
 /** Zooms, flips and rotates the active viewport the way the toolbar does. */

@@ -1,5 +1,6 @@
 import React from 'react';
 import type { FindingResult } from '../engine';
+import { percentText } from '../utils/wording';
 
 export interface FindingRowProps {
   finding: FindingResult;
@@ -9,7 +10,7 @@ export interface FindingRowProps {
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
-/** One finding: probability bar with its operating threshold marked, flag, heatmap toggle. */
+/** One finding: probability against its cut-off (the operating threshold), bar, flag, heatmap toggle. */
 export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowProps) {
   const { name, probability, threshold, positive, trained } = finding;
   const inputId = `cxrai-heatmap-${name.replace(/\W+/g, '-')}`;
@@ -23,11 +24,13 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
       data-positive={String(positive)}
     >
       <div className="cxrai-finding-head">
-        <span className="cxrai-finding-name" title={trained ? undefined : 'The model was not trained on this finding.'}>
+        <span className="cxrai-finding-name" title={trained ? name : `${name}: the model was not trained on this finding.`}>
           {name}
         </span>
-        {positive && <span className="cxrai-flag" title="At or above the operating threshold">above threshold</span>}
         <span className="cxrai-prob">{percent(probability)}</span>
+        <span className="cxrai-cutoff" data-testid="cxrai-cutoff" title="Operating threshold: at or above it the finding is flagged">
+          cut-off {percentText(threshold)}
+        </span>
       </div>
       <div
         className="cxrai-bar"
@@ -35,24 +38,26 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
         aria-valuemin={0}
         aria-valuemax={1}
         aria-valuenow={probability}
-        aria-label={`${name} ${percent(probability)}, threshold ${percent(threshold)}`}
+        aria-label={`${name} ${percent(probability)}, cut-off ${percentText(threshold)}`}
       >
         <div className="cxrai-bar-fill" style={{ width: percent(Math.min(1, Math.max(0, probability))) }} />
-        <div className="cxrai-bar-threshold" style={{ left: percent(threshold) }} title={`Operating threshold ${percent(threshold)}`} />
+        <div className="cxrai-bar-threshold" style={{ left: percent(threshold) }} title={`Cut-off (operating threshold) ${percentText(threshold)}`} />
       </div>
-      <label className="cxrai-toggle" htmlFor={inputId}>
-        <input
-          id={inputId}
-          type="checkbox"
-          data-testid="cxrai-heatmap-toggle"
-          data-finding={name}
-          checked={heatmapOn}
-          disabled={!trained}
-          onChange={() => onToggleHeatmap(name)}
-        />
-        heatmap
-        <span className="cxrai-threshold-text">threshold {percent(threshold)}</span>
-      </label>
+      <div className="cxrai-finding-foot">
+        <label className="cxrai-toggle" htmlFor={inputId}>
+          <input
+            id={inputId}
+            type="checkbox"
+            data-testid="cxrai-heatmap-toggle"
+            data-finding={name}
+            checked={heatmapOn}
+            disabled={!trained}
+            onChange={() => onToggleHeatmap(name)}
+          />
+          heatmap
+        </label>
+        {positive && <span className="cxrai-flag" title="At or above the cut-off (operating threshold)">above cut-off</span>}
+      </div>
     </li>
   );
 }

@@ -35,7 +35,7 @@ export function HeatmapControls({ settings, fullScale, onOpacity, onThreshold, o
         />
       </label>
       <label>
-        Heatmap threshold <span>{Math.round(settings.threshold * 100)}% of scale</span>
+        Hide heat below <span>{Math.round(settings.threshold * 100)}% of the colour scale</span>
         <input
           type="range"
           min={0}
@@ -60,15 +60,19 @@ export function HeatmapControls({ settings, fullScale, onOpacity, onThreshold, o
           ))}
         </select>
       </label>
-      <div className="cxrai-legend">
+      <div
+        className="cxrai-legend"
+        data-testid="cxrai-legend"
+        title={`The colour scale is the same for every finding and every image: 0 to ${fullScale} logit units, the model's full scale (models/README.md).`}
+      >
         <div className="cxrai-legend-bar" style={{ background: gradient(settings.colormap) }} />
         <div className="cxrai-legend-ticks">
-          <span>0</span>
-          <span>{fullScale.toFixed(1)}</span>
+          <span>low contribution</span>
+          <span>high contribution</span>
         </div>
         <p>
-          Colour shows how much each region adds to the finding&apos;s score (logit units, same scale for every
-          finding and image). Weak heat below the threshold is not drawn. Decision support only.
+          Colour shows how much each region adds to the finding&apos;s score, on the same scale for every finding and
+          image. Heat below the slider&apos;s level is not drawn. Decision support only.
         </p>
       </div>
       <button type="button" className="cxrai-button cxrai-secondary" data-testid="cxrai-hide-all" onClick={onHideAll}>

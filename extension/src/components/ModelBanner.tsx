@@ -1,14 +1,12 @@
 import React from 'react';
 import type { ModelState } from '../services/ChestXrayAiService';
-
-/** Intended uses that ask for a visible warning, beyond demo weights. */
-const NEEDS_BANNER = /not (for|intended for) (clinical|diagnostic)|research|investigational|demo/i;
+import { needsWarningBanner } from '../utils/wording';
 
 /** The model's standing, always visible: demo weights and research models say so in red. */
 export function ModelBanner({ model }: { model: ModelState }) {
   const demo = model.identity?.demo;
   const intendedUse = model.intendedUse;
-  const loud = demo || (intendedUse ? NEEDS_BANNER.test(intendedUse) : false);
+  const loud = needsWarningBanner(demo, intendedUse);
   if (!model.identity) return null;
   return (
     <div className={loud ? 'cxrai-banner' : 'cxrai-notice'} data-testid="cxrai-banner" data-demo={String(!!demo)} role={loud ? 'alert' : undefined}>

@@ -118,7 +118,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       )}
       <p className="cxrai-footnote">
         Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks;
-        each is shown against its operating threshold.
+        each is shown against its cut-off (the model&apos;s operating threshold).
       </p>
     </div>
   );

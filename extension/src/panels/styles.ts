@@ -24,15 +24,18 @@ const CSS = `
 .cxrai-finding.cxrai-positive{background:#2a1a0b;border-left:3px solid #f0a030}
 .cxrai-finding.cxrai-untrained{opacity:.55}
 .cxrai-finding-head{display:flex;align-items:center;gap:6px}
-.cxrai-finding-name{flex:1;color:#e8eef8}
+.cxrai-finding-name{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:#e8eef8}
+.cxrai-finding-foot{display:flex;align-items:center;justify-content:space-between;gap:6px}
 .cxrai-flag{background:#f0a030;color:#1a1000;border-radius:3px;padding:0 4px;font-size:11px;font-weight:600}
-.cxrai-prob{font-variant-numeric:tabular-nums;color:#e8eef8;min-width:48px;text-align:right}
+.cxrai-prob{font-variant-numeric:tabular-nums;color:#e8eef8;text-align:right}
 .cxrai-bar{position:relative;height:6px;background:#1d2c47;border-radius:3px;margin:4px 0}
 .cxrai-bar-fill{position:absolute;left:0;top:0;bottom:0;background:#5acce6;border-radius:3px}
 .cxrai-positive .cxrai-bar-fill{background:#f0a030}
 .cxrai-bar-threshold{position:absolute;top:-3px;bottom:-3px;width:2px;background:#fff;margin-left:-1px}
 .cxrai-toggle{display:flex;align-items:center;gap:4px;font-size:12px;color:#b9c9e2;cursor:pointer}
-.cxrai-threshold-text{margin-left:auto;color:#8fa3c0}
+.cxrai-cutoff{color:#8fa3c0;font-size:11px;white-space:nowrap;font-variant-numeric:tabular-nums;min-width:64px;text-align:right}
+.cxrai-backend-note summary{cursor:help}
+.cxrai-admin-note{font-family:monospace;font-size:11px;word-break:break-word;margin-top:4px}
 .cxrai-controls{display:flex;flex-direction:column;gap:6px;border-top:1px solid #1d2c47;padding-top:8px}
 .cxrai-controls label{display:flex;flex-direction:column;gap:2px;color:#b9c9e2}
 .cxrai-controls label span{color:#8fa3c0;font-size:11px}

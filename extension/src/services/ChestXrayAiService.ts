@@ -10,6 +10,7 @@ import {
   type LoadedModel,
   type LoadProgress,
   type ModelIdentity,
+  type RadiographPixels,
 } from '../engine';
 import { backendPreference, resolveConfig, type ChestXrayAiConfig } from '../config';
 import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscription } from '../ohifTypes';
@@ -17,6 +18,7 @@ import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries'
 import { HeatmapLayers } from '../utils/HeatmapLayers';
 import { describeError } from '../utils/describeError';
 import { displayedImage, radiographPixelsFromViewport, type DisplayedImage } from '../utils/radiographPixelsFromViewport';
+import { heatmapLabelText } from '../utils/wording';
 import { defaultOrtBaseUrl, loadOrt } from './loadOrt';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -29,6 +31,7 @@ export interface ModelState {
   intendedUse?: string;
   /** The backend the loaded model runs on. */
   backend?: string;
+  /** The engine's own (technical) words on why WebGPU is not in use; for the administrator. */
   backendNote?: string;
   error?: string;
 }
@@ -55,13 +58,15 @@ export interface ChestXrayAiState {
   heatmaps: HeatmapSettings;
   /** Findings drawn on the active viewport right now. */
   drawn: string[];
-  /** How many images have results kept for this session. */
-  resultsKept: number;
 }
 
 type Listener = (state: ChestXrayAiState) => void;
+type RequestToken = ReturnType<LatestRequestGate['begin']>;
 
 const STATE_CHANGED = 'event::chestXrayAiService:stateChanged';
+
+/** How long an image may take to load before the analysis gives up on it. */
+const IMAGE_LOAD_TIMEOUT_MS = 60_000;
 
 /**
  * Runs the model on the active viewport's radiograph and keeps its results per image
@@ -81,16 +86,22 @@ export class ChestXrayAiService {
   private config: ChestXrayAiConfig;
   private state: ChestXrayAiState;
   private readonly listeners = new Set<Listener>();
+  /** Results per image key for the session; each keeps its small CAMs, from which maps are rebuilt. */
   private readonly results = new Map<string, AnalysisResult>();
-  private readonly heatmapCache = new Map<string, Map<string, Heatmap>>();
+  /** Full-resolution maps of the shown result only (they are large): dropped on leaving the image. */
+  private activeMaps?: { result: AnalysisResult; maps: Map<string, Heatmap> };
   private readonly gate = new LatestRequestGate();
+  /** The analysis in flight, if any (its token stays current until the image changes). */
+  private running?: RequestToken;
   private model?: LoadedModel;
   private modelPromise?: Promise<LoadedModel>;
+  /** Why the model last failed to load; only an explicit Run tries again (no re-download per image). */
+  private modelError?: unknown;
+  private loggedBackendNote?: string;
   private subscriptions: Subscription[] = [];
   private readonly elementListeners = new Map<HTMLElement, () => void>();
   private layers?: HeatmapLayers;
   private cornerstoneLibs?: Cornerstone;
-  private waitTimer?: ReturnType<typeof setTimeout>;
   private following = false;
 
   constructor(
@@ -114,7 +125,6 @@ export class ChestXrayAiService {
         colormap: this.config.defaultColormap,
       },
       drawn: [],
-      resultsKept: 0,
     };
   }
 
@@ -135,7 +145,7 @@ export class ChestXrayAiService {
   }
 
   private setState(patch: Partial<ChestXrayAiState>): void {
-    this.state = { ...this.state, ...patch, resultsKept: this.results.size };
+    this.state = { ...this.state, ...patch };
     this.emit();
   }
 
@@ -157,6 +167,10 @@ export class ChestXrayAiService {
   private get heatmapLayers(): HeatmapLayers {
     this.layers ??= new HeatmapLayers(this.cornerstone);
     return this.layers;
+  }
+
+  private getViewport(viewportId: string): any {
+    return this.servicesManager.services.cornerstoneViewportService.getCornerstoneViewport(viewportId);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -192,19 +206,22 @@ export class ChestXrayAiService {
       remove();
       this.elementListeners.delete(element);
     }
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    if (this.state.active) {
-      this.gate.cancel(this.state.active.viewportId);
-      this.clearLayers(this.state.active.viewportId);
-    }
-    this.state = { ...this.state, active: undefined, result: undefined, drawn: [], analysis: { status: 'idle' } };
+    if (this.state.active) this.leaveImage(this.state.active);
+    this.running = undefined;
+    this.setState({ active: undefined, result: undefined, drawn: [], analysis: { status: 'idle' } });
   }
 
   // ---- model -------------------------------------------------------------------------------
 
-  private ensureModel(): Promise<LoadedModel> {
+  /**
+   * The loaded model. After a failed load it fails at once with the same error unless `retry`
+   * (an explicit Run from the user): a broken model is not downloaded again on every image.
+   */
+  private ensureModel({ retry = false }: { retry?: boolean } = {}): Promise<LoadedModel> {
     if (this.model) return Promise.resolve(this.model);
     if (this.modelPromise) return this.modelPromise;
+    if (this.modelError !== undefined && !retry) return Promise.reject(this.modelError);
+    this.modelError = undefined;
     const backend = backendPreference(this.config);
     this.setState({ model: { status: 'loading', progress: { stage: 'manifest', message: 'Loading the AI model…' } } });
     this.modelPromise = (async () => {
@@ -221,6 +238,7 @@ export class ChestXrayAiService {
     this.modelPromise.then(
       (model) => {
         this.model = model;
+        this.logBackendNote(model);
         this.setState({
           model: {
             status: 'ready',
@@ -238,6 +256,7 @@ export class ChestXrayAiService {
       },
       (error) => {
         this.modelPromise = undefined;
+        this.modelError = error;
         console.error('[chest-xray-ai] model load failed', error);
         this.setState({ model: { status: 'error', error: describeError(error, 'model') } });
       },
@@ -245,35 +264,56 @@ export class ChestXrayAiService {
     return this.modelPromise;
   }
 
+  /** The engine's technical note on the backend goes to the console, for the administrator. */
+  private logBackendNote(model: LoadedModel): void {
+    if (model.backendNote && model.backendNote !== this.loggedBackendNote) {
+      console.warn(`[chest-xray-ai] ${model.backendNote}`);
+    }
+    this.loggedBackendNote = model.backendNote;
+  }
+
   // ---- active image ------------------------------------------------------------------------
 
   private activeViewport(): { viewportId: string; viewport: any } | undefined {
-    const { viewportGridService, cornerstoneViewportService } = this.servicesManager.services;
+    const { viewportGridService } = this.servicesManager.services;
     const viewportId = viewportGridService.getActiveViewportId?.();
     if (!viewportId) return undefined;
-    const viewport = cornerstoneViewportService.getCornerstoneViewport(viewportId);
+    const viewport = this.getViewport(viewportId);
     return viewport ? { viewportId, viewport } : undefined;
   }
 
-  private watchElement(viewport: any): void {
-    const element: HTMLElement | undefined = viewport?.element;
+  /**
+   * Listens for image changes on a viewport's element. OHIF replaces the viewport object (same id,
+   * same element) on a series switch, so the listener holds only the id and looks the viewport up
+   * when the event fires; listeners of elements no longer in the page are dropped.
+   */
+  private watchElement(viewportId: string, element: HTMLElement | undefined): void {
+    for (const [watched, remove] of this.elementListeners) {
+      if (!watched.isConnected) {
+        remove();
+        this.elementListeners.delete(watched);
+      }
+    }
     if (!element || this.elementListeners.has(element)) return;
     const { Events } = this.cornerstone.Enums;
     // Synchronous with the image swap, before the next render: no frame shows an old overlay.
-    const onNewImage = () => {
-      const current = this.activeViewport();
-      const viewportId: string = viewport.id;
-      const layersImage = this.state.active?.viewportId === viewportId ? this.state.active.imageId : undefined;
-      if (viewport.getCurrentImageId?.() !== layersImage) this.clearLayers(viewportId);
-      if (current?.viewportId === viewportId) this.refreshActiveImage();
+    const onNewImage = (event: Event) => {
+      const id: string = (event as CustomEvent<{ viewportId?: string }>).detail?.viewportId ?? viewportId;
+      const viewport = this.getViewport(id);
+      const layersImage = this.state.active?.viewportId === id ? this.state.active.imageId : undefined;
+      if (viewport?.getCurrentImageId?.() !== layersImage) this.clearLayers(id);
+      if (this.activeViewport()?.viewportId === id) this.refreshActiveImage();
     };
     const events = [Events.PRE_STACK_NEW_IMAGE, Events.STACK_NEW_IMAGE, Events.VIEWPORT_NEW_IMAGE_SET];
     events.forEach((e) => element.addEventListener(e, onNewImage));
     this.elementListeners.set(element, () => events.forEach((e) => element.removeEventListener(e, onNewImage)));
   }
 
-  /** Re-reads which image is active; shows its kept result or analyses it (auto-run). */
-  refreshActiveImage(): void {
+  /**
+   * Re-reads which image is active; shows its kept result or analyses it (auto-run). Many viewer
+   * events fire for one image change: for the image already active this only redraws its layers.
+   */
+  refreshActiveImage({ autoRun = this.config.autoRun }: { autoRun?: boolean } = {}): void {
     let found: { viewportId: string; viewport: any } | undefined;
     try {
       found = this.activeViewport();
@@ -287,11 +327,20 @@ export class ChestXrayAiService {
       return;
     }
     const { viewportId, viewport } = found;
-    this.watchElement(viewport);
+    this.watchElement(viewportId, viewport.element);
     const shown = displayedImage(this.cornerstone, viewport);
-    if (previous && (previous.viewportId !== viewportId || previous.imageId !== shown?.imageId)) {
-      this.leaveImage(previous);
+    if (
+      previous &&
+      shown &&
+      previous.viewportId === viewportId &&
+      previous.imageId === shown.imageId &&
+      previous.imageKey === shown.imageKey
+    ) {
+      // Same image: its result is shown (layers may need re-adding), or it is running or settled.
+      if (this.state.result) this.drawLayers();
+      return;
     }
+    if (previous) this.leaveImage(previous);
     if (!shown) {
       const isStack = typeof viewport.getCurrentImageId === 'function';
       this.setState({
@@ -305,10 +354,6 @@ export class ChestXrayAiService {
       return;
     }
     const active: ActiveImageState = { ...shown, viewportId };
-    if (previous?.imageId === active.imageId && previous.viewportId === viewportId && this.state.result) {
-      this.drawLayers();
-      return; // Same image: nothing to redo.
-    }
     const modality = active.modality?.toUpperCase();
     if (modality && !this.config.modalities.includes(modality)) {
       this.setState({
@@ -329,44 +374,54 @@ export class ChestXrayAiService {
       return;
     }
     this.setState({ active, result: undefined, drawn: [], analysis: { status: 'idle' } });
-    if (this.config.autoRun) void this.run();
+    if (autoRun) void this.analyse();
   }
 
   private leaveImage(previous: ActiveImageState): void {
     this.gate.cancel(previous.viewportId);
     this.clearLayers(previous.viewportId);
+    this.activeMaps = undefined;
   }
 
   // ---- actions (through the commands module) -----------------------------------------------
 
-  /** Analyses the active image (again, with force). */
-  async run({ force = false }: { force?: boolean } = {}): Promise<void> {
+  /**
+   * The user's Run: analyses the active image (again, with force). It also retries a model that
+   * failed to load, which automatic runs never do.
+   */
+  run({ force = false }: { force?: boolean } = {}): Promise<void> {
+    if (!this.state.active) this.refreshActiveImage({ autoRun: false });
+    return this.analyse({ force, retryModel: true });
+  }
+
+  private async analyse({ force = false, retryModel = false }: { force?: boolean; retryModel?: boolean } = {}): Promise<void> {
     const active = this.state.active;
-    if (!active) {
-      this.refreshActiveImage();
-      if (!this.state.active) return;
-      return this.run({ force });
-    }
+    if (!active) return;
     if (!force && this.results.has(active.imageKey)) {
       this.setState({ result: this.results.get(active.imageKey), analysis: { status: 'done' } });
       this.drawLayers();
       return;
     }
+    const inFlight = this.running;
+    if (!force && inFlight && this.gate.isCurrent(inFlight) && inFlight.channel === active.viewportId && inFlight.imageKey === active.imageKey) {
+      return; // already running on this image
+    }
     const token = this.gate.begin(active.imageKey, active.viewportId);
+    this.running = token;
+    // The old result's heatmaps go with it.
+    this.clearLayers(active.viewportId);
+    this.activeMaps = undefined;
     this.setState({ result: undefined, drawn: [], analysis: { status: 'running', message: 'Analysing this radiograph…' } });
     try {
-      const model = await this.ensureModel();
+      const model = await this.ensureModel({ retry: retryModel });
       if (!this.gate.isCurrent(token)) return;
-      const pixels = await this.waitForPixels(active);
-      if (!this.gate.isCurrent(token)) return;
+      const pixels = await this.waitForPixels(active, token);
+      if (!pixels || !this.gate.isCurrent(token)) return;
       const result = await model.analyze(pixels);
       if (result.imageKey !== active.imageKey) throw new Error('The result came back for another image.');
       this.results.set(active.imageKey, result);
-      this.heatmapCache.delete(active.imageKey);
-      if (!this.gate.isCurrent(token)) {
-        this.setState({});
-        return;
-      }
+      if (!this.gate.isCurrent(token)) return;
+      this.logBackendNote(model);
       this.setState({
         result,
         analysis: { status: 'done' },
@@ -380,26 +435,41 @@ export class ChestXrayAiService {
       this.setState({
         analysis: { status: 'error', message: modelFailed ? this.state.model.error : describeError(error, 'analysis') },
       });
+    } finally {
+      if (this.running === token) this.running = undefined;
     }
   }
 
-  /** The displayed image's pixels once Cornerstone has loaded it (it may still be loading). */
-  private waitForPixels(active: ActiveImageState) {
-    return new Promise<ReturnType<typeof radiographPixelsFromViewport> & object>((resolve, reject) => {
+  /**
+   * The active image's pixels once Cornerstone has loaded them (the viewport may still show the
+   * previous image object); undefined as soon as the request is no longer current.
+   */
+  private waitForPixels(active: ActiveImageState, token: RequestToken): Promise<RadiographPixels | undefined> {
+    return new Promise((resolve, reject) => {
       const started = Date.now();
       const attempt = () => {
-        const viewport = this.servicesManager.services.cornerstoneViewportService.getCornerstoneViewport(active.viewportId);
-        const got = viewport && radiographPixelsFromViewport(this.cornerstone, viewport);
-        if (got && got.image.imageId === active.imageId) {
-          resolve(got);
-        } else if (Date.now() - started > 60000) {
+        if (!this.gate.isCurrent(token)) {
+          resolve(undefined);
+          return;
+        }
+        let got: ReturnType<typeof radiographPixelsFromViewport>;
+        try {
+          const viewport = this.getViewport(active.viewportId);
+          got = viewport ? radiographPixelsFromViewport(this.cornerstone, viewport) : undefined;
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        if (got && got.image.imageId === active.imageId && got.image.imageKey === active.imageKey) {
+          resolve(got.pixels);
+        } else if (Date.now() - started > IMAGE_LOAD_TIMEOUT_MS) {
           reject(new EngineError('image-unsupported', 'The image did not finish loading.'));
         } else {
-          this.waitTimer = setTimeout(attempt, 100);
+          setTimeout(attempt, 100);
         }
       };
       attempt();
-    }).then((got) => got.pixels);
+    });
   }
 
   setHeatmapVisible(finding: string, visible?: boolean): void {
@@ -423,23 +493,22 @@ export class ChestXrayAiService {
   clear({ results = false }: { results?: boolean } = {}): void {
     this.setState({ heatmaps: { ...this.state.heatmaps, visible: [] } });
     if (this.state.active) this.clearLayers(this.state.active.viewportId);
+    this.activeMaps = undefined;
     if (results) {
       this.results.clear();
-      this.heatmapCache.clear();
       this.setState({ result: undefined, analysis: { status: 'idle' } });
     }
   }
 
   // ---- layers ------------------------------------------------------------------------------
 
+  /** Maps of the visible findings of `result`, built from its CAMs on demand. */
   private heatmapsFor(result: AnalysisResult): Map<string, Heatmap> {
-    const key = result.imageKey ?? '';
-    let maps = this.heatmapCache.get(key);
-    if (!maps) {
-      maps = new Map();
-      this.heatmapCache.set(key, maps);
-    }
-    for (const name of this.state.heatmaps.visible) {
+    if (this.activeMaps?.result !== result) this.activeMaps = { result, maps: new Map() };
+    const { maps } = this.activeMaps;
+    const visible = this.state.heatmaps.visible;
+    for (const name of [...maps.keys()]) if (!visible.includes(name)) maps.delete(name);
+    for (const name of visible) {
       if (maps.has(name)) continue;
       const index = result.findings.findIndex((f) => f.name === name);
       if (index >= 0) maps.set(name, heatmapForFinding(result, index));
@@ -450,7 +519,7 @@ export class ChestXrayAiService {
   private drawLayers(): void {
     const { active, result, heatmaps } = this.state;
     if (!active) return;
-    const viewport = this.servicesManager.services.cornerstoneViewportService.getCornerstoneViewport(active.viewportId);
+    const viewport = this.getViewport(active.viewportId);
     if (!viewport) return;
     try {
       // The result must belong to the image on screen, or nothing is drawn.
@@ -458,11 +527,15 @@ export class ChestXrayAiService {
         this.clearLayers(active.viewportId);
         return;
       }
-      this.heatmapLayers.sync(viewport, active.imageId, active.imageKey, () => this.heatmapsFor(result), heatmaps.visible, {
-        opacity: heatmaps.opacity,
-        threshold: heatmaps.threshold,
-        colormap: heatmaps.colormap,
-      });
+      this.heatmapLayers.sync(
+        viewport,
+        active.imageId,
+        active.imageKey,
+        () => this.heatmapsFor(result),
+        heatmaps.visible,
+        { opacity: heatmaps.opacity, threshold: heatmaps.threshold, colormap: heatmaps.colormap },
+        heatmapLabelText(result.model.demo),
+      );
       this.setState({ drawn: this.heatmapLayers.shown(active.viewportId) });
     } catch (error) {
       console.error('[chest-xray-ai] heatmap layer failed', error);
@@ -472,9 +545,9 @@ export class ChestXrayAiService {
   }
 
   private clearLayers(viewportId: string): void {
-    const viewport = this.servicesManager.services.cornerstoneViewportService.getCornerstoneViewport(viewportId);
+    const viewport = this.getViewport(viewportId);
     if (viewport) this.heatmapLayers.clear(viewport);
     else this.layers?.forget(viewportId);
-    if (this.state.drawn.length) this.state = { ...this.state, drawn: [] };
+    if (this.state.drawn.length) this.setState({ drawn: [] });
   }
 }

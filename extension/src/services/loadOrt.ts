@@ -24,11 +24,17 @@ export function loadOrt(baseUrl: string, backend: BackendPreference): Promise<Or
   const url = new URL(file, base).href;
   let promise = loaded.get(url);
   if (!promise) {
-    promise = nativeImport(url).then((module) => {
-      const ort = ((module as { default?: Ort }).default ?? module) as Ort;
-      ort.env.wasm.wasmPaths = base;
-      return ort;
-    });
+    promise = nativeImport(url).then(
+      (module) => {
+        const ort = ((module as { default?: Ort }).default ?? module) as Ort;
+        ort.env.wasm.wasmPaths = base;
+        return ort;
+      },
+      (error) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`the AI runtime (onnxruntime-web) could not be loaded from ${url} (${reason}).`);
+      },
+    );
     promise.catch(() => loaded.delete(url));
     loaded.set(url, promise);
   }

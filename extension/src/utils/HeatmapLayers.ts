@@ -2,6 +2,7 @@ import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransf
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction.js';
 import { COLORMAPS, type ColormapName, type Heatmap } from '../engine';
 import type { Cornerstone } from './cornerstoneLibraries';
+import { removeHeatmapLabel, showHeatmapLabel } from './heatmapLabel';
 
 export interface HeatmapLook {
   opacity: number;
@@ -30,9 +31,12 @@ const layerKey = (viewportId: string, finding: string) => `${viewportId}\u0000${
  * the heat in logit units, added with `addImages`, coloured by its own transfer functions. Being
  * an actor in the viewport's scene, it follows pan, zoom, rotation and flip and is untouched by
  * window/level. Layers are tied to the imageId they were computed on and removed when it changes.
+ * While any layer is drawn, a label inside the viewport says what the colours are.
  */
 export class HeatmapLayers {
   private readonly layers = new Map<string, Layer>();
+  /** The label element per viewport, so it goes even when the viewport object is gone. */
+  private readonly labels = new Map<string, HTMLElement>();
 
   constructor(private readonly cornerstone: Cornerstone) {}
 
@@ -45,7 +49,8 @@ export class HeatmapLayers {
 
   /**
    * Makes the viewport show exactly `heatmaps` (for `imageKey`) with `look`, if and only if the
-   * viewport still displays `baseImageId`; otherwise clears it. Returns whether anything is drawn.
+   * viewport still displays `baseImageId`; otherwise clears it. What is drawn is read from the
+   * viewport itself: a layer Cornerstone dropped (its scene rebuilt) is added again.
    */
   sync(
     viewport: any,
@@ -54,18 +59,20 @@ export class HeatmapLayers {
     heatmaps: () => Map<string, Heatmap>,
     wanted: string[],
     look: HeatmapLook,
-  ): boolean {
-    if (!viewport) return false;
+    label: string,
+  ): void {
+    if (!viewport) return;
     const viewportId: string = viewport.id;
     if (viewport.getCurrentImageId?.() !== baseImageId) {
       this.clear(viewport);
-      return false;
+      return;
     }
-    // Drop layers of another image, and those no longer wanted.
+    // Drop layers of another image, those no longer wanted, and those no longer in the scene.
     for (const [key, layer] of [...this.layers.entries()]) {
       if (!key.startsWith(`${viewportId}\u0000`)) continue;
-      if (layer.imageKey !== imageKey || layer.baseImageId !== baseImageId || !wanted.includes(layer.finding)) {
-        this.removeLayer(viewport, key, layer);
+      const inScene = viewport.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId;
+      if (!inScene || layer.imageKey !== imageKey || layer.baseImageId !== baseImageId || !wanted.includes(layer.finding)) {
+        this.removeLayer(viewport, key, layer, false);
       }
     }
     const present = new Set(this.shown(viewportId));
@@ -80,8 +87,8 @@ export class HeatmapLayers {
     for (const [key, layer] of this.layers) {
       if (key.startsWith(`${viewportId}\u0000`) && layer.actor) applyLook(layer.actor, layer.fullScale, look);
     }
+    this.updateLabel(viewport, label);
     viewport.render();
-    return wanted.length > 0;
   }
 
   /** Removes every layer of ours from the viewport, including ones Cornerstone kept. */
@@ -91,22 +98,52 @@ export class HeatmapLayers {
     for (const [key, layer] of [...this.layers.entries()]) {
       if (key.startsWith(`${viewportId}\u0000`)) this.removeLayer(viewport, key, layer, false);
     }
-    const leftovers = (viewport.getActors?.() ?? [])
-      .map((a: { uid: string }) => a.uid)
-      .filter((uid: string) => uid.startsWith(LAYER_PREFIX));
-    if (leftovers.length) viewport.removeActors(leftovers);
+    const leftovers: { uid: string; referencedId?: string }[] = (viewport.getActors?.() ?? []).filter((a: { uid: string }) =>
+      a.uid.startsWith(LAYER_PREFIX),
+    );
+    if (leftovers.length) {
+      viewport.removeActors(leftovers.map((a) => a.uid));
+      for (const { referencedId } of leftovers) if (referencedId?.startsWith(LAYER_PREFIX)) this.uncache(referencedId);
+    }
+    this.updateLabel(viewport, undefined);
     viewport.render?.();
   }
 
-  /** Forgets layers of a viewport whose scene Cornerstone already rebuilt (image change). */
+  /** Forgets layers of a viewport that is gone (image change, viewport replaced), and their images. */
   forget(viewportId: string): void {
-    for (const key of [...this.layers.keys()]) if (key.startsWith(`${viewportId}\u0000`)) this.layers.delete(key);
+    for (const [key, layer] of [...this.layers.entries()]) {
+      if (!key.startsWith(`${viewportId}\u0000`)) continue;
+      this.layers.delete(key);
+      this.uncache(layer.derivedImageId);
+    }
+    const label = this.labels.get(viewportId);
+    if (label) removeHeatmapLabel(label);
+    this.labels.delete(viewportId);
+  }
+
+  private updateLabel(viewport: any, text: string | undefined): void {
+    const viewportId: string = viewport.id;
+    const old = this.labels.get(viewportId);
+    if (text && this.shown(viewportId).length > 0 && viewport.element) {
+      const label = showHeatmapLabel(viewport.element, text);
+      if (old && old !== label) removeHeatmapLabel(old);
+      this.labels.set(viewportId, label);
+    } else {
+      if (old) removeHeatmapLabel(old);
+      if (viewport.element) removeHeatmapLabel(viewport.element);
+      this.labels.delete(viewportId);
+    }
+  }
+
+  private uncache(derivedImageId: string): void {
+    const { cache } = this.cornerstone;
+    if (cache.getImageLoadObject?.(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
   }
 
   private removeLayer(viewport: any, key: string, layer: Layer, render = true): void {
     this.layers.delete(key);
     if (viewport.getActor?.(layer.actorUID)) viewport.removeActors([layer.actorUID]);
-    this.cornerstone.cache.removeImageLoadObject?.(layer.derivedImageId, { force: true });
+    this.uncache(layer.derivedImageId);
     if (render) viewport.render?.();
   }
 
@@ -114,7 +151,7 @@ export class HeatmapLayers {
     const { cache, imageLoader, utilities } = this.cornerstone;
     const viewportId: string = viewport.id;
     const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
-    if (cache.getImage(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
+    this.uncache(derivedImageId);
     const image = imageLoader.createAndCacheDerivedImage(baseImageId, {
       imageId: derivedImageId,
       targetBuffer: { type: 'Float32Array' },
@@ -131,7 +168,7 @@ export class HeatmapLayers {
       derivedImageId,
       imageKey,
       baseImageId,
-      fullScale: heatmap.fullScale > 0 ? heatmap.fullScale : Math.max(heatmap.max, 1e-6),
+      fullScale: heatmap.fullScale,
     };
     viewport.addImages([
       {

@@ -19,11 +19,13 @@ export function describeError(error: unknown, during: 'model' | 'analysis' | 'he
   }
   const text = error instanceof Error ? error.message : String(error);
   if (during === 'model') {
-    if (/fetch|network|import|load/i.test(text)) {
-      return 'The AI model could not be downloaded, so no findings are shown. Please check the network or tell your PACS administrator; the viewer works as usual.';
-    }
-    return `The AI model could not be started, so no findings are shown (${text}). The viewer works as usual.`;
+    // Name what failed (a file and its URL, as the loaders word it) for the administrator; guessing
+    // "network" from the wording would send them to the wrong place.
+    return `The AI model could not be started, so no findings are shown. Please tell your PACS administrator what failed: ${sentence(text)} The viewer works as usual.`;
   }
   if (during === 'heatmap') return text;
   return `The analysis of this image failed (${text}). You can try again; the viewer works as usual.`;
 }
+
+/** The text as one sentence ending in a full stop. */
+const sentence = (text: string) => `${text.trim().replace(/[.\s]+$/, '')}.`;

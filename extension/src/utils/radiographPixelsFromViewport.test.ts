@@ -7,8 +7,8 @@ function fakeCornerstone(modules: Record<string, unknown>): Cornerstone {
   return { metaData: { get: (type: string, imageId: string) => (imageId === IMAGE_ID ? modules[type] : undefined) } } as unknown as Cornerstone;
 }
 
-function fakeViewport(image: Record<string, unknown>) {
-  return { getCurrentImageId: () => IMAGE_ID, getCornerstoneImage: () => image };
+function fakeViewport(image: Record<string, unknown>, currentImageId = IMAGE_ID) {
+  return { getCurrentImageId: () => currentImageId, getCornerstoneImage: () => image };
 }
 
 const pixelData = new Uint16Array([0, 100, 200, 300]);
@@ -65,6 +65,67 @@ describe('radiographPixelsFromViewport', () => {
   it('passes a colour image on as such, for the engine to refuse', () => {
     const got = radiographPixelsFromViewport(cornerstone, fakeViewport({ ...baseImage, color: true }));
     expect(got?.pixels.samplesPerPixel).toBe(3);
+  });
+
+  it('gives nothing while the current image is still loading (the viewport still holds the previous image)', () => {
+    // Cornerstone 5.6 switches the current imageId at once and the image object only once loaded.
+    const next = 'dicomweb:/demo-study/next.dcm';
+    const calls: string[] = [];
+    const tracking = {
+      metaData: {
+        get: (type: string, imageId: string) => {
+          calls.push(imageId);
+          return cornerstone.metaData.get(type, imageId);
+        },
+      },
+    } as unknown as Cornerstone;
+    expect(radiographPixelsFromViewport(tracking, fakeViewport({ ...baseImage }, next))).toBeUndefined();
+    expect(calls).toEqual([]);
+    // Once loaded, everything is read for the image object's own imageId.
+    const got = radiographPixelsFromViewport(tracking, fakeViewport({ ...baseImage }));
+    expect(got?.pixels.imageKey).toBe('1.2.3');
+    expect(new Set(calls)).toEqual(new Set([IMAGE_ID]));
+  });
+
+  it("passes the image's own modality LUT and VOI LUT tables on", () => {
+    const voiTable = [0, 10, 20, 4095];
+    const modalityTable = [5, 6, 7];
+    const withLuts = fakeCornerstone({
+      sopCommonModule: { sopInstanceUID: '1.2.3' },
+      imagePixelModule: { photometricInterpretation: 'MONOCHROME2', samplesPerPixel: 1, bitsStored: 12, pixelRepresentation: 0 },
+      voiLutModule: {
+        windowCenter: [2048],
+        windowWidth: [4096],
+        voiLUTSequence: [
+          { id: '1', firstValueMapped: 100, numBitsPerEntry: 12, lut: voiTable },
+          { id: '2', firstValueMapped: 0, numBitsPerEntry: 8, lut: [1, 2] },
+        ],
+      },
+      modalityLutModule: { modalityLUTSequence: [{ id: '1', firstValueMapped: -2, numBitsPerEntry: 16, lut: modalityTable }] },
+    });
+    const got = radiographPixelsFromViewport(withLuts, fakeViewport({ ...baseImage }));
+    expect(got?.pixels.voiLut).toEqual({ firstValueMapped: 100, bitsPerEntry: 12, data: voiTable });
+    expect(got?.pixels.modalityLut).toEqual({ firstValueMapped: -2, data: modalityTable });
+    // Without tables (or with empty ones) there are none.
+    expect(radiographPixelsFromViewport(cornerstone, fakeViewport({ ...baseImage }))?.pixels).toMatchObject({
+      voiLut: undefined,
+      modalityLut: undefined,
+    });
+    const empty = fakeCornerstone({ voiLutModule: { voiLUTSequence: [] }, modalityLutModule: { modalityLUTSequence: [{ lut: [] }] } });
+    expect(radiographPixelsFromViewport(empty, fakeViewport({ ...baseImage }))?.pixels).toMatchObject({
+      voiLut: undefined,
+      modalityLut: undefined,
+    });
+  });
+
+  it('keys a frame of a multi-frame object by SOPInstanceUID and frame, for WADO-URI and DICOMweb imageIds', () => {
+    const metaData = { get: (type: string) => (type === 'sopCommonModule' ? { sopInstanceUID: '1.2.3' } : undefined) };
+    const cs = { metaData } as unknown as Cornerstone;
+    const key = (imageId: string) => displayedImage(cs, { getCurrentImageId: () => imageId, getCornerstoneImage: () => undefined })?.imageKey;
+    expect(key('wadouri:https://pacs/wado?requestType=WADO&objectUID=1.2.3&frame=4')).toBe('1.2.3#4');
+    expect(key('dicomweb:https://pacs/file.dcm?frame=2')).toBe('1.2.3#2');
+    expect(key('wadors:https://pacs/dicom-web/studies/1/series/2/instances/1.2.3/frames/7')).toBe('1.2.3#7');
+    expect(key('dicomweb:/demo-study/cr.dcm')).toBe('1.2.3');
   });
 
   it('gives nothing for a viewport that is not a stack or has no image yet', () => {

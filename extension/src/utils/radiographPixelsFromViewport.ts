@@ -1,5 +1,5 @@
 import type { Types as CoreTypes } from '@cornerstonejs/core';
-import type { PixelArray, RadiographPixels, VoiLutFunction } from '../engine';
+import type { ModalityLutTable, PixelArray, RadiographPixels, VoiLutFunction, VoiLutTable } from '../engine';
 import type { Cornerstone } from './cornerstoneLibraries';
 
 /** The image a stack viewport shows now, with its identity; undefined when it shows none. */
@@ -27,15 +27,31 @@ const first = (value: unknown): number | undefined => {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
 
-export function displayedImage(cornerstone: Cornerstone, viewport: unknown): DisplayedImage | undefined {
-  if (!isStackLike(viewport)) return undefined;
-  const imageId = viewport.getCurrentImageId();
-  if (!imageId) return undefined;
+/** A LUT item as Cornerstone's metadata providers give it (voiLUTSequence, modalityLUTSequence). */
+interface CornerstoneLut {
+  firstValueMapped?: number;
+  numBitsPerEntry?: number;
+  lut?: ArrayLike<number>;
+}
+
+/** The first usable LUT of a sequence, or undefined. */
+function firstLut(sequence: unknown): (CornerstoneLut & { lut: ArrayLike<number> }) | undefined {
+  const item = (Array.isArray(sequence) ? sequence[0] : undefined) as CornerstoneLut | undefined;
+  if (!item?.lut || typeof item.lut.length !== 'number' || item.lut.length === 0) return undefined;
+  return item as CornerstoneLut & { lut: ArrayLike<number> };
+}
+
+/** Frame number in a WADO-URI (`?frame=N`/`&frame=N`) or DICOMweb (`/frames/N`) imageId. */
+const FRAME = /[?&]frame=(\d+)|\/frames\/(\d+)/;
+
+/** Identity of an imageId from Cornerstone's metadata. */
+export function describeImageId(cornerstone: Cornerstone, imageId: string): DisplayedImage {
   const { metaData } = cornerstone;
   const sop = metaData.get('sopCommonModule', imageId) as { sopInstanceUID?: string } | undefined;
   const instance = metaData.get('instance', imageId) as Record<string, unknown> | undefined;
   const sopInstanceUid = sop?.sopInstanceUID ?? (instance?.SOPInstanceUID as string | undefined);
-  const frame = /[?&]frame=(\d+)/.exec(imageId)?.[1];
+  const match = FRAME.exec(imageId);
+  const frame = match?.[1] ?? match?.[2];
   const series = metaData.get('generalSeriesModule', imageId) as { modality?: string; seriesDescription?: string } | undefined;
   return {
     imageId,
@@ -47,20 +63,36 @@ export function displayedImage(cornerstone: Cornerstone, viewport: unknown): Dis
 }
 
 /**
+ * The image the viewport is set to show (its current imageId), which may still be loading: use it
+ * to follow the viewer, never to pair with pixels (radiographPixelsFromViewport does that).
+ */
+export function displayedImage(cornerstone: Cornerstone, viewport: unknown): DisplayedImage | undefined {
+  if (!isStackLike(viewport)) return undefined;
+  const imageId = viewport.getCurrentImageId();
+  return imageId ? describeImageId(cornerstone, imageId) : undefined;
+}
+
+/**
  * The engine's view of the displayed image: its stored pixels and its own DICOM values (rescale,
- * VOI window or LUT, photometric interpretation), never the user's current window/level, so the
- * result does not depend on how the reader has adjusted the display.
+ * modality LUT, VOI window or LUT, photometric interpretation), never the user's current
+ * window/level, so the result does not depend on how the reader has adjusted the display.
+ *
+ * Undefined while the viewport's current image is still loading: during `setStack` or
+ * `setImageIdIndex` Cornerstone switches the current imageId at once but keeps the previous image
+ * object until the new one has loaded, and those pixels must never go out under the new key.
+ * Identity and metadata are read for the image object's own imageId.
  */
 export function radiographPixelsFromViewport(
   cornerstone: Cornerstone,
   viewport: unknown,
 ): { pixels: RadiographPixels; image: DisplayedImage } | undefined {
-  const shown = displayedImage(cornerstone, viewport);
-  if (!shown || !isStackLike(viewport)) return undefined;
+  if (!isStackLike(viewport)) return undefined;
   const image = viewport.getCornerstoneImage();
-  if (!image) return undefined;
+  const currentImageId = viewport.getCurrentImageId();
+  if (!image || !currentImageId || image.imageId !== currentImageId) return undefined;
+  const { imageId } = image;
+  const shown = describeImageId(cornerstone, imageId);
   const { metaData } = cornerstone;
-  const { imageId } = shown;
   const pixelModule = (metaData.get('imagePixelModule', imageId) ?? {}) as {
     photometricInterpretation?: string;
     samplesPerPixel?: number;
@@ -71,10 +103,12 @@ export function radiographPixelsFromViewport(
     windowCenter?: number | number[];
     windowWidth?: number | number[];
     voiLUTFunction?: string;
+    voiLUTSequence?: unknown;
   };
   const modality = (metaData.get('modalityLutModule', imageId) ?? {}) as {
     rescaleSlope?: number;
     rescaleIntercept?: number;
+    modalityLUTSequence?: unknown;
   };
   const instance = (metaData.get('instance', imageId) ?? {}) as Record<string, unknown>;
   const multiframe = metaData.get('multiframeModule', imageId) as { NumberOfFrames?: number } | undefined;
@@ -83,6 +117,15 @@ export function radiographPixelsFromViewport(
   const scaling = image.preScale?.scalingParameters as { rescaleSlope?: number; rescaleIntercept?: number } | undefined;
   const voiFunction = (voi.voiLUTFunction ?? (instance.VOILUTFunction as string | undefined))?.toUpperCase();
   const numberOfFrames = first(multiframe?.NumberOfFrames ?? instance.NumberOfFrames);
+  const voiLutItem = firstLut(voi.voiLUTSequence);
+  const modalityLutItem = firstLut(modality.modalityLUTSequence);
+  const voiLut: VoiLutTable | undefined =
+    voiLutItem && first(voiLutItem.numBitsPerEntry) !== undefined
+      ? { firstValueMapped: first(voiLutItem.firstValueMapped) ?? 0, bitsPerEntry: first(voiLutItem.numBitsPerEntry)!, data: voiLutItem.lut }
+      : undefined;
+  const modalityLut: ModalityLutTable | undefined = modalityLutItem
+    ? { firstValueMapped: first(modalityLutItem.firstValueMapped) ?? 0, data: modalityLutItem.lut }
+    : undefined;
 
   const pixels: RadiographPixels = {
     pixelData: image.getPixelData() as PixelArray,
@@ -98,12 +141,14 @@ export function radiographPixelsFromViewport(
     rescaleSlope: first(scaled ? scaling?.rescaleSlope : undefined) ?? first(modality.rescaleSlope) ?? image.slope,
     rescaleIntercept: first(scaled ? scaling?.rescaleIntercept : undefined) ?? first(modality.rescaleIntercept) ?? image.intercept,
     rescaleApplied: scaled,
+    modalityLut,
     windowCenter: first(voi.windowCenter),
     windowWidth: first(voi.windowWidth),
     voiLutFunction:
       voiFunction === 'LINEAR' || voiFunction === 'LINEAR_EXACT' || voiFunction === 'SIGMOID'
         ? (voiFunction as VoiLutFunction)
         : undefined,
+    voiLut,
     imageKey: shown.imageKey,
   };
   return { pixels, image: shown };

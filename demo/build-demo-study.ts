@@ -10,18 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { data as dcmjsData } from 'dcmjs';
-
-const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjsData as unknown as DcmjsData;
-
-interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, unknown>; meta: Record<string, unknown> } };
-  DicomMetaDictionary: {
-    naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown>;
-    denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown>;
-  };
-  DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
-}
+import { DicomMessage, DicomMetaDictionary, EXPLICIT_VR_LE, fileMeta as part10Meta, writePart10 } from './dicomPart10';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'demo', 'data');
@@ -72,7 +61,6 @@ const STUDY = {
   PatientSex: 'O',
 };
 
-const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
 const DX_FOR_PRESENTATION = '1.2.840.10008.5.1.4.1.1.1.1';
 const IMPLEMENTATION_UID = demoUid('implementation');
 
@@ -89,20 +77,7 @@ function toArrayBuffer(buf: Buffer): ArrayBuffer {
 }
 
 function fileMeta(sopClassUid: string, sopInstanceUid: string, transferSyntax: string): Record<string, unknown> {
-  return {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClassUid,
-    MediaStorageSOPInstanceUID: sopInstanceUid,
-    TransferSyntaxUID: transferSyntax,
-    ImplementationClassUID: IMPLEMENTATION_UID,
-    ImplementationVersionName: 'CXRAI_DEMO_1',
-  };
-}
-
-function writePart10(meta: Record<string, unknown>, dataset: Record<string, unknown>): Buffer {
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  return Buffer.from(dict.write());
+  return part10Meta(sopClassUid, sopInstanceUid, transferSyntax, { classUid: IMPLEMENTATION_UID, versionName: 'CXRAI_DEMO_1' });
 }
 
 /** Grey values of a PNG: the red channel (NIH PNGs are grey, some stored as RGBA). */

@@ -1,18 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-  '.png': 'image/png',
-  '.dcm': 'application/dicom',
-};
+import { resolve } from 'node:path';
+import { MIME, resolveUnder, send, sendFile } from '../../demo/staticFiles';
 
 export interface StaticServer {
   origin: string;
@@ -22,53 +11,29 @@ export interface StaticServer {
 }
 
 /**
- * A loopback-only file server for browser tests and benchmarks: URL prefix -> folder, with the
- * cross-origin isolation headers that let onnxruntime-web use WASM threads.
+ * A loopback-only server for browser tests and benchmarks: URL prefix -> folder, plus inline pages,
+ * with the demo server's file serving and cross-origin isolation headers (WASM threads).
  */
 export async function startStaticServer(mounts: Record<string, string>, pages: Record<string, string> = {}): Promise<StaticServer> {
   const requests: string[] = [];
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    requests.push(path);
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    if (pages[path] !== undefined) {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(pages[path]);
-      return;
-    }
-    const mount = Object.keys(mounts)
-      .sort((a, b) => b.length - a.length)
-      .find((prefix) => path.startsWith(prefix));
-    if (!mount) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    const root = resolve(mounts[mount]);
-    const file = normalize(join(root, path.slice(mount.length)));
-    if (!file.startsWith(root + sep) && file !== root) {
-      res.statusCode = 403;
-      res.end();
-      return;
-    }
-    try {
-      const stats = statSync(file);
-      if (!stats.isFile()) throw new Error('not a file');
-      res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.setHeader('Content-Length', stats.size);
-      createReadStream(file).pipe(res);
-    } catch {
-      res.statusCode = 404;
-      res.end();
-    }
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    requests.push(decodeURIComponent(path));
+    if (pages[path] !== undefined) return send(res, 200, pages[path], MIME['.html'], { 'Cache-Control': 'no-cache' });
+    const prefix = prefixes.find((p) => path.startsWith(p));
+    const file = prefix ? resolveUnder(resolve(mounts[prefix]), path.slice(prefix.length)) : undefined;
+    return file ? sendFile(req, res, file, 'no-cache') : send(res, 404, 'Not found');
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

@@ -24,14 +24,14 @@ function writeCentreMinusLeft(): Uint8Array {
 }
 
 describe('OnnxGraphWriter', () => {
-  it('writes an opset 13 model that onnxruntime-web runs correctly', () => {
+  it('writes an opset 13 model that onnxruntime-web runs correctly', async () => {
     const bytes = writeCentreMinusLeft();
     const model = decodeModel(bytes);
     expect(Number(model.irVersion)).toBe(ONNX_IR_VERSION);
     expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', ONNX_OPSET_VERSION]]);
 
     const x = Float32Array.of(1, 5, 2, 0, 3, 9, 4, 4, 1);
-    const [outputs] = runModel(bytes, [{ x: { dims: [1, 1, 3, 3], data: x } }]);
+    const [outputs] = await runModel(bytes, [{ x: { dims: [1, 1, 3, 3], data: x } }]);
     // Row by row: x[r][c] - x[r][c-1] (left padding is 0), clipped at 0.
     expect(Array.from(outputs.y.data)).toEqual([1, 4, 0, 0, 3, 6, 4, 0, 0]);
     expect(outputs.y.dims).toEqual([1, 1, 3, 3]);

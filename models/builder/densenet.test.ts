@@ -22,9 +22,9 @@ jest.setTimeout(60_000);
 const TORCHVISION_DENSENET121_FEATURE_PARAMETERS = 6_953_856;
 const CHEXNET_CLASSIFIER_PARAMETERS = 1024 * 14 + 14;
 
-function runOnImage(network: DenseNetModel, bytes: Uint8Array = network.onnxBytes, seed = 11): Feeds {
+async function runOnImage(network: DenseNetModel, bytes: Uint8Array = network.onnxBytes, seed = 11): Promise<Feeds> {
   const image = pseudoRandomImage(network.inputShape, seed);
-  return runModel(bytes, [{ [TENSOR_NAMES.image]: { dims: network.inputShape, data: image } }])[0];
+  return (await runModel(bytes, [{ [TENSOR_NAMES.image]: { dims: network.inputShape, data: image } }]))[0];
 }
 
 /** Weight W [F, C] and bias b [F] of the classifier Gemm, read from the model itself. */
@@ -42,9 +42,12 @@ function classifierOf(model: onnx.ModelProto) {
  * alpha_ck = mean over (i, j) of d logit_c / d A_k(i, j); CAM_c = ReLU(sum_k alpha_ck A_k).
  * Returns the worst difference from the model's `cams`, relative to the largest CAM value.
  */
-function camErrorAgainstFiniteDifferences(bytes: Uint8Array, network: DenseNetModel): { relativeError: number; positiveFraction: number } {
+async function camErrorAgainstFiniteDifferences(
+  bytes: Uint8Array,
+  network: DenseNetModel,
+): Promise<{ relativeError: number; positiveFraction: number }> {
   const model = decodeModel(bytes);
-  const outputs = runOnImage(network, bytes);
+  const outputs = await runOnImage(network, bytes);
   const features = outputs[TENSOR_NAMES.features].data;
   const cams = outputs[TENSOR_NAMES.cams].data;
   const [, channels, height, width] = network.featureShape;
@@ -66,7 +69,8 @@ function camErrorAgainstFiniteDifferences(bytes: Uint8Array, network: DenseNetMo
   const head = extractSubgraph(model, { name: TENSOR_NAMES.features, dims: [batch, channels, height, width], data: nudged }, [
     { name: TENSOR_NAMES.logits, dims: [batch, findings] },
   ]);
-  const logits = runModel(head, [{ [TENSOR_NAMES.features]: { dims: [batch, channels, height, width], data: nudged } }])[0][TENSOR_NAMES.logits].data;
+  const [headOutputs] = await runModel(head, [{ [TENSOR_NAMES.features]: { dims: [batch, channels, height, width], data: nudged } }]);
+  const logits = headOutputs[TENSOR_NAMES.logits].data;
 
   let worst = 0;
   let largest = 0;
@@ -108,7 +112,7 @@ describe('buildDenseNet (tiny config)', () => {
     expect(Buffer.compare(other.onnxBytes, network.onnxBytes)).not.toBe(0);
   });
 
-  it('declares and produces the expected shapes', () => {
+  it('declares and produces the expected shapes', async () => {
     // 32 -> conv0 16 -> pool0 8 (block 1) -> transition 4 (block 2); channels 8 + 2*4 = 16 -> 8 -> 8 + 2*4 = 16.
     expect(network.featureShape).toEqual([1, 16, 4, 4]);
     expect(network.outputShapes).toEqual({ probabilities: [1, 5], cams: [1, 5, 4, 4], features: [1, 16, 4, 4] });
@@ -119,15 +123,15 @@ describe('buildDenseNet (tiny config)', () => {
       ['cams', [1, 5, 4, 4]],
       ['features', [1, 16, 4, 4]],
     ]);
-    const outputs = runOnImage(network);
+    const outputs = await runOnImage(network);
     expect(outputs.probabilities.dims).toEqual([1, 5]);
     expect(outputs.cams.dims).toEqual([1, 5, 4, 4]);
     expect(outputs.features.dims).toEqual([1, 16, 4, 4]);
   });
 
-  it('computes probabilities = sigmoid(Gemm(GAP(features)))', () => {
+  it('computes probabilities = sigmoid(Gemm(GAP(features)))', async () => {
     const { weight, bias, findings, channels } = classifierOf(decodeModel(network.onnxBytes));
-    const outputs = runOnImage(network);
+    const outputs = await runOnImage(network);
     const features = outputs.features.data;
     expect(features.every((value) => value >= 0)).toBe(true); // A is taken after the final ReLU
     const cells = features.length / channels;
@@ -145,20 +149,20 @@ describe('buildDenseNet (tiny config)', () => {
     expect(Math.max(...probabilities) - Math.min(...probabilities)).toBeGreaterThan(0.05);
   });
 
-  it('outputs CAMs equal to Grad-CAM computed by finite differences of the logits', () => {
-    const { relativeError, positiveFraction } = camErrorAgainstFiniteDifferences(network.onnxBytes, network);
+  it('outputs CAMs equal to Grad-CAM computed by finite differences of the logits', async () => {
+    const { relativeError, positiveFraction } = await camErrorAgainstFiniteDifferences(network.onnxBytes, network);
     expect(relativeError).toBeLessThan(1e-4);
     // Non-trivial maps: the ReLU keeps some cells and clears others.
     expect(positiveFraction).toBeGreaterThan(0.1);
     expect(positiveFraction).toBeLessThan(0.9);
   });
 
-  it('would catch a CAM subgraph without the 1/(h*w) factor or with a transposed weight', () => {
+  it('would catch a CAM subgraph without the 1/(h*w) factor or with a transposed weight', async () => {
     const model = decodeModel(network.onnxBytes);
     const { weight, findings, channels } = classifierOf(model);
 
     const unscaled = withInitializer(network.onnxBytes, 'cam_scale', Float32Array.of(1));
-    expect(camErrorAgainstFiniteDifferences(unscaled, network).relativeError).toBeGreaterThan(0.1);
+    expect((await camErrorAgainstFiniteDifferences(unscaled, network)).relativeError).toBeGreaterThan(0.1);
 
     // W^T's values read as [F, C]: what reshaping the wrong orientation of the weight would give.
     const transposed = Float32Array.from({ length: weight.length }, (_, i) => weight[(i % findings) * channels + Math.floor(i / findings)]);
@@ -168,7 +172,7 @@ describe('buildDenseNet (tiny config)', () => {
     const plantedReshape = nodesOfType(planted, 'Reshape')[0];
     plantedReshape.input = ['transposed_weight', reshape.input?.[1] ?? ''];
     const transposedBytes = onnx.ModelProto.encode(planted).finish();
-    expect(camErrorAgainstFiniteDifferences(transposedBytes, network).relativeError).toBeGreaterThan(0.1);
+    expect((await camErrorAgainstFiniteDifferences(transposedBytes, network)).relativeError).toBeGreaterThan(0.1);
   });
 
   it('can leave out the CAM output', () => {
@@ -212,11 +216,11 @@ describe('buildDenseNet (DenseNet-121)', () => {
     expect(nodesOfType(model, 'Conv')).toHaveLength(1 + 2 * 58 + 3 + 1);
   });
 
-  it('has the CheXNet input and output shapes and runs', () => {
+  it('has the CheXNet input and output shapes and runs', async () => {
     expect(network.inputShape).toEqual([1, 3, 224, 224]);
     expect(network.featureShape).toEqual([1, 1024, 7, 7]);
     expect(network.outputShapes).toEqual({ probabilities: [1, 14], cams: [1, 14, 7, 7] });
-    const outputs = runOnImage(network);
+    const outputs = await runOnImage(network);
     expect(outputs.probabilities.dims).toEqual([1, 14]);
     expect(outputs.cams.dims).toEqual([1, 14, 7, 7]);
     const probabilities = Array.from(outputs.probabilities.data);

@@ -13,7 +13,12 @@ function featureMap(batch: number, channels: number, height: number, width: numb
   return { batch, channels, height, width, data: pseudoRandomImage([batch, channels, height, width], seed) };
 }
 
-function runSingleNode(opType: string, input: FeatureMap, geometry: WindowGeometry, weight?: { data: Float32Array; outChannels: number }): Float32Array {
+async function runSingleNode(
+  opType: string,
+  input: FeatureMap,
+  geometry: WindowGeometry,
+  weight?: { data: Float32Array; outChannels: number },
+): Promise<Float32Array> {
   const { kernel, stride, pad } = geometry;
   const writer = new OnnxGraphWriter('single');
   const dims = [input.batch, input.channels, input.height, input.width];
@@ -28,7 +33,7 @@ function runSingleNode(opType: string, input: FeatureMap, geometry: WindowGeomet
   const outHeight = windowOutputSize(input.height, kernel, stride, pad);
   const outWidth = windowOutputSize(input.width, kernel, stride, pad);
   writer.addOutput('y', [input.batch, weight?.outChannels ?? input.channels, outHeight, outWidth]);
-  const [outputs] = runModel(writer.toBytes({ producerName: 'test', producerVersion: '1' }), [{ x: { dims, data: input.data } }]);
+  const [outputs] = await runModel(writer.toBytes({ producerName: 'test', producerVersion: '1' }), [{ x: { dims, data: input.data } }]);
   return outputs.y.data;
 }
 
@@ -45,19 +50,19 @@ describe('featureMap layers agree with onnxruntime', () => {
     ['3x3 pad 1', { kernel: 3, stride: 1, pad: 1 }, 10],
     ['1x1 (pointwise, odd channel count)', { kernel: 1, stride: 1, pad: 0 }, 13],
   ];
-  it.each(geometries)('Conv %s', (_, geometry, channels) => {
+  it.each(geometries)('Conv %s', async (_, geometry, channels) => {
     const input = featureMap(2, channels, 11, 9, 3);
     const outChannels = 5;
     const weight = new SeededRandom(4).normalArray(outChannels * channels * geometry.kernel ** 2, 0.2);
-    expectClose(conv2d(input, weight, outChannels, geometry).data, runSingleNode('Conv', input, geometry, { data: weight, outChannels }), 1e-4);
+    expectClose(conv2d(input, weight, outChannels, geometry).data, await runSingleNode('Conv', input, geometry, { data: weight, outChannels }), 1e-4);
   });
 
-  it('MaxPool 3x3 stride 2 pad 1 and AveragePool 2x2 stride 2 (odd sizes floor)', () => {
+  it('MaxPool 3x3 stride 2 pad 1 and AveragePool 2x2 stride 2 (odd sizes floor)', async () => {
     const input = featureMap(2, 3, 9, 7, 5);
     const maxGeometry = { kernel: 3, stride: 2, pad: 1 };
     const averageGeometry = { kernel: 2, stride: 2, pad: 0 };
-    expectClose(pool(input, 'max', maxGeometry).data, runSingleNode('MaxPool', input, maxGeometry), 1e-6);
-    expectClose(pool(input, 'average', averageGeometry).data, runSingleNode('AveragePool', input, averageGeometry), 1e-6);
+    expectClose(pool(input, 'max', maxGeometry).data, await runSingleNode('MaxPool', input, maxGeometry), 1e-6);
+    expectClose(pool(input, 'average', averageGeometry).data, await runSingleNode('AveragePool', input, averageGeometry), 1e-6);
   });
 
   it('concatenates along channels per batch item', () => {

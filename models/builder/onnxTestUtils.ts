@@ -2,15 +2,11 @@
  * Helpers for the tests beside this file: decode models, read weights, cut subgraphs, and run
  * models with onnxruntime-web. Not part of the public API.
  *
- * onnxruntime-web's Node build loads its WebAssembly glue with a dynamic import(), which jest's
- * module sandbox refuses unless node runs with --experimental-vm-modules. Models therefore run in
- * a plain child `node`, which works whatever flags jest gets.
+ * onnxruntime-web's Node build loads its WebAssembly glue with a dynamic import(): jest runs with
+ * NODE_OPTIONS=--experimental-vm-modules (see package.json) so it can run in-process.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-web';
 import { attribute, OnnxGraphWriter } from './OnnxGraphWriter';
 import type { DenseNetConfig } from './densenet';
 import { densenet121Config } from './densenet';
@@ -35,59 +31,24 @@ export interface FloatTensor {
 }
 export type Feeds = Record<string, FloatTensor>;
 
-const RUNNER_SOURCE = `
-const ort = require(process.argv[1]);
-ort.env.wasm.numThreads = 1;
-const request = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const toFloats = (base64) => { const b = Buffer.from(base64, 'base64'); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-(async () => {
-  const session = await ort.InferenceSession.create(require('fs').readFileSync(request.modelPath));
-  const results = [];
-  for (const feeds of request.runs) {
-    const tensors = {};
-    for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', toFloats(t.data), t.dims);
-    const outputs = await session.run(tensors);
-    const encoded = {};
-    for (const [name, t] of Object.entries(outputs)) {
-      encoded[name] = { dims: t.dims, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') };
-    }
-    results.push(encoded);
-  }
-  process.stdout.write(JSON.stringify(results));
-})().catch((error) => { console.error(error); process.exit(1); });
-`;
-
 /** Runs `modelBytes` once per entry of `runs` (same session) and returns every output of each run. */
-export function runModel(modelBytes: Uint8Array, runs: Feeds[]): Feeds[] {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx-test-'));
-  const modelPath = path.join(directory, 'model.onnx');
+export async function runModel(modelBytes: Uint8Array, runs: Feeds[]): Promise<Feeds[]> {
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(modelBytes.slice());
   try {
-    fs.writeFileSync(modelPath, modelBytes);
-    const request = {
-      modelPath,
-      runs: runs.map((feeds) =>
+    const results: Feeds[] = [];
+    for (const feeds of runs) {
+      const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
+      const outputs = await session.run(tensors);
+      results.push(
         Object.fromEntries(
-          Object.entries(feeds).map(([name, t]) => [name, { dims: t.dims, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') }]),
+          Object.entries(outputs).map(([name, t]) => [name, { dims: [...t.dims], data: new Float32Array(t.data as Float32Array) }]),
         ),
-      ),
-    };
-    const child = spawnSync(process.execPath, ['-e', RUNNER_SOURCE, require.resolve('onnxruntime-web')], {
-      input: JSON.stringify(request),
-      maxBuffer: 1 << 30,
-      encoding: 'utf8',
-    });
-    if (child.status !== 0) throw new Error(`onnxruntime-web run failed: ${child.stderr || child.error}`);
-    const results = JSON.parse(child.stdout) as Array<Record<string, { dims: number[]; data: string }>>;
-    return results.map((outputs) =>
-      Object.fromEntries(
-        Object.entries(outputs).map(([name, t]) => {
-          const bytes = Buffer.from(t.data, 'base64');
-          return [name, { dims: t.dims, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) }];
-        }),
-      ),
-    );
+      );
+    }
+    return results;
   } finally {
-    fs.rmSync(directory, { recursive: true, force: true });
+    await session.release();
   }
 }
 

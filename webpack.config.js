@@ -145,7 +145,12 @@ module.exports = (_env, argv) => {
   if (!target || target === 'runtime') builds.push(runtimeBuild(mode));
   if (!target || target === 'package') {
     builds.push(
-      packageBuild(mode, 'extension-package', path.join(root, 'extension/src/index.ts'), path.join(root, 'extension/dist')),
+      packageBuild(
+        mode,
+        'extension-package',
+        path.join(root, 'extension/src/index.ts'),
+        path.join(root, 'extension/dist'),
+      ),
       packageBuild(mode, 'mode-package', path.join(root, 'modes/src/index.ts'), path.join(root, 'modes/dist')),
     );
   }

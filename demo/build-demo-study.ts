@@ -37,12 +37,66 @@ interface NihImage {
 }
 
 const NIH_IMAGES: NihImage[] = [
-  { file: 'jrzech__00001369_000.png', imageIndex: '00001369_000', view: 'PA', labels: 'Cardiomegaly', age: 35, sex: 'F', originalSize: [2048, 2500], originalSpacing: [0.171, 0.171] },
-  { file: 'jrzech__00002578_000.png', imageIndex: '00002578_000', view: 'PA', labels: 'Nodule', age: 35, sex: 'F', originalSize: [2048, 2500], originalSpacing: [0.171, 0.171] },
-  { file: 'jrzech__00001968_000.png', imageIndex: '00001968_000', view: 'PA', labels: 'Pneumothorax', age: 43, sex: 'F', originalSize: [2742, 2991], originalSpacing: [0.143, 0.143] },
-  { file: 'jrzech__00026911_000.png', imageIndex: '00026911_000', view: 'AP', labels: 'Effusion|Infiltration|Mass', age: 10, sex: 'M', originalSize: [3056, 2544], originalSpacing: [0.139, 0.139] },
-  { file: 'txv__00000001_000.png', imageIndex: '00000001_000', view: 'PA', labels: 'Cardiomegaly', age: 57, sex: 'M', originalSize: [2682, 2749], originalSpacing: [0.143, 0.143] },
-  { file: 'txv__00027426_000.png', imageIndex: '00027426_000', view: 'PA', labels: 'No Finding', age: 53, sex: 'M', originalSize: [2992, 2991], originalSpacing: [0.143, 0.143] },
+  {
+    file: 'jrzech__00001369_000.png',
+    imageIndex: '00001369_000',
+    view: 'PA',
+    labels: 'Cardiomegaly',
+    age: 35,
+    sex: 'F',
+    originalSize: [2048, 2500],
+    originalSpacing: [0.171, 0.171],
+  },
+  {
+    file: 'jrzech__00002578_000.png',
+    imageIndex: '00002578_000',
+    view: 'PA',
+    labels: 'Nodule',
+    age: 35,
+    sex: 'F',
+    originalSize: [2048, 2500],
+    originalSpacing: [0.171, 0.171],
+  },
+  {
+    file: 'jrzech__00001968_000.png',
+    imageIndex: '00001968_000',
+    view: 'PA',
+    labels: 'Pneumothorax',
+    age: 43,
+    sex: 'F',
+    originalSize: [2742, 2991],
+    originalSpacing: [0.143, 0.143],
+  },
+  {
+    file: 'jrzech__00026911_000.png',
+    imageIndex: '00026911_000',
+    view: 'AP',
+    labels: 'Effusion|Infiltration|Mass',
+    age: 10,
+    sex: 'M',
+    originalSize: [3056, 2544],
+    originalSpacing: [0.139, 0.139],
+  },
+  {
+    file: 'txv__00000001_000.png',
+    imageIndex: '00000001_000',
+    view: 'PA',
+    labels: 'Cardiomegaly',
+    age: 57,
+    sex: 'M',
+    originalSize: [2682, 2749],
+    originalSpacing: [0.143, 0.143],
+  },
+  {
+    file: 'txv__00027426_000.png',
+    imageIndex: '00027426_000',
+    view: 'PA',
+    labels: 'No Finding',
+    age: 53,
+    sex: 'M',
+    originalSize: [2992, 2991],
+    originalSpacing: [0.143, 0.143],
+  },
 ];
 
 const RG1_FILE = 'pydicom-data__RG1_J2KI.dcm';
@@ -77,7 +131,10 @@ function toArrayBuffer(buf: Buffer): ArrayBuffer {
 }
 
 function fileMeta(sopClassUid: string, sopInstanceUid: string, transferSyntax: string): Record<string, unknown> {
-  return part10Meta(sopClassUid, sopInstanceUid, transferSyntax, { classUid: IMPLEMENTATION_UID, versionName: 'CXRAI_DEMO_1' });
+  return part10Meta(sopClassUid, sopInstanceUid, transferSyntax, {
+    classUid: IMPLEMENTATION_UID,
+    versionName: 'CXRAI_DEMO_1',
+  });
 }
 
 /** Grey values of a PNG: the red channel (NIH PNGs are grey, some stored as RGBA). */
@@ -167,8 +224,14 @@ function pixelDataOffset(bytes: Buffer): number {
   // Search from the end for the tag followed by "OB"/"OW"; PixelData is the last element here.
   for (let i = bytes.length - 8; i >= 132; i--) {
     if (
-      bytes[i] === 0xe0 && bytes[i + 1] === 0x7f && bytes[i + 2] === 0x10 && bytes[i + 3] === 0x00 &&
-      bytes[i + 5] === 0x42 && (bytes[i + 4] === 0x4f) && bytes[i + 6] === 0 && bytes[i + 7] === 0
+      bytes[i] === 0xe0 &&
+      bytes[i + 1] === 0x7f &&
+      bytes[i + 2] === 0x10 &&
+      bytes[i + 3] === 0x00 &&
+      bytes[i + 5] === 0x42 &&
+      bytes[i + 4] === 0x4f &&
+      bytes[i + 6] === 0 &&
+      bytes[i + 7] === 0
     ) {
       return i;
     }
@@ -269,13 +332,13 @@ export function buildDemoStudy(outDir = path.join(ROOT, '.cache', 'demo-study'),
     }
   }
   fs.mkdirSync(outDir, { recursive: true });
-  const built = [
-    ...NIH_IMAGES.map((img, i) => nihInstance(img, i + 1)),
-    rg1Instance(NIH_IMAGES.length + 1),
-  ];
+  const built = [...NIH_IMAGES.map((img, i) => nihInstance(img, i + 1)), rg1Instance(NIH_IMAGES.length + 1)];
   for (const { instance, bytes } of built) fs.writeFileSync(path.join(outDir, instance.fileName), bytes);
   const instances = built.map((b) => b.instance);
-  fs.writeFileSync(path.join(outDir, 'study.json'), JSON.stringify(dicomJsonManifest(instances, '/demo-study/'), null, 1));
+  fs.writeFileSync(
+    path.join(outDir, 'study.json'),
+    JSON.stringify(dicomJsonManifest(instances, '/demo-study/'), null, 1),
+  );
   const result: BuildResult = {
     outDir,
     studyInstanceUid: STUDY.StudyInstanceUID,

@@ -24,9 +24,7 @@ function isInstalled() {
   try {
     const m = JSON.parse(fs.readFileSync(marker, 'utf8'));
     return (
-      m.version === OHIF_VERSION &&
-      m.integrity === OHIF_INTEGRITY &&
-      fs.existsSync(path.join(viewerDir, 'index.html'))
+      m.version === OHIF_VERSION && m.integrity === OHIF_INTEGRITY && fs.existsSync(path.join(viewerDir, 'index.html'))
     );
   } catch {
     return false;
@@ -54,10 +52,14 @@ function main() {
   if (!fs.existsSync(tgz) || sriOf(tgz) !== OHIF_INTEGRITY) {
     console.log(`[ohif-viewer] npm pack @ohif/app@${OHIF_VERSION} (about 50 MB) ...`);
     const { cmd, pre } = npmCommand();
-    execFileSync(cmd, [...pre, 'pack', `@ohif/app@${OHIF_VERSION}`, '--pack-destination', cacheDir, '--loglevel', 'error'], {
-      cwd: cacheDir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      cmd,
+      [...pre, 'pack', `@ohif/app@${OHIF_VERSION}`, '--pack-destination', cacheDir, '--loglevel', 'error'],
+      {
+        cwd: cacheDir,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   const got = sriOf(tgz);
   if (got !== OHIF_INTEGRITY) {

@@ -39,12 +39,20 @@ function newestMtime(dir: string): number {
 /** Builds what the demo needs and is missing (or, for the plugins, older than their sources). */
 export function prepareDemo({ log = console.log }: { log?: (line: string) => void } = {}): void {
   const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-  if (!fs.existsSync(path.join(PATHS.viewer, 'index.html'))) run(process.execPath, [path.join(__dirname, 'fetch-ohif-viewer.js')]);
+  if (!fs.existsSync(path.join(PATHS.viewer, 'index.html')))
+    run(process.execPath, [path.join(__dirname, 'fetch-ohif-viewer.js')]);
   const bundle = path.join(PATHS.plugins, 'chest-xray-ai-extension.mjs');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'extension', 'src')), newestMtime(path.join(ROOT, 'modes', 'src')));
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'extension', 'src')),
+    newestMtime(path.join(ROOT, 'modes', 'src')),
+  );
   if (!fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < sources) {
     log('[demo] building the plugin bundle (webpack) …');
-    execFileSync(bin('webpack'), ['--mode', 'production', '--stats', 'errors-warnings'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CXR_BUILD: 'runtime' } });
+    execFileSync(bin('webpack'), ['--mode', 'production', '--stats', 'errors-warnings'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, CXR_BUILD: 'runtime' },
+    });
   }
   if (!fs.existsSync(path.join(PATHS.model, 'manifest.json'))) {
     log('[demo] building the demo model …');
@@ -84,7 +92,8 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
       if (url.pathname === '/') return send(res, 302, '', undefined, { Location: studyPath() });
-      if (url.pathname === '/app-config.js') return send(res, 200, appConfig, MIME['.js'], { 'Cache-Control': 'no-cache' });
+      if (url.pathname === '/app-config.js')
+        return send(res, 200, appConfig, MIME['.js'], { 'Cache-Control': 'no-cache' });
       for (const [prefix, base, cache] of mounts) {
         if (url.pathname.startsWith(prefix)) {
           const file = resolveUnder(base, url.pathname.slice(prefix.length));
@@ -92,7 +101,13 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
         }
       }
       const file = resolveUnder(PATHS.viewer, url.pathname);
-      if (file) return sendFile(req, res, file, /\.[0-9a-f]{16}\.|\.wasm$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (file)
+        return sendFile(
+          req,
+          res,
+          file,
+          /\.[0-9a-f]{16}\.|\.wasm$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       // Asset-like paths that do not exist are real 404s; everything else is a viewer route.
       if (path.extname(url.pathname)) return send(res, 404, 'Not found');
       return sendFile(req, res, path.join(PATHS.viewer, 'index.html'), 'no-cache');

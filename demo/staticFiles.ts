@@ -34,8 +34,19 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export function send(res: http.ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+export function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -56,7 +67,10 @@ export function sendFile(req: http.IncomingMessage, res: http.ServerResponse, fi
     'Cache-Control': cache,
     'Last-Modified': stat.mtime.toUTCString(),
   };
-  if (req.headers['if-modified-since'] && new Date(req.headers['if-modified-since']).getTime() >= Math.floor(stat.mtimeMs / 1000) * 1000) {
+  if (
+    req.headers['if-modified-since'] &&
+    new Date(req.headers['if-modified-since']).getTime() >= Math.floor(stat.mtimeMs / 1000) * 1000
+  ) {
     res.writeHead(304, headers);
     res.end();
     return;
@@ -68,4 +82,3 @@ export function sendFile(req: http.IncomingMessage, res: http.ServerResponse, fi
   }
   fs.createReadStream(file).pipe(res);
 }
-

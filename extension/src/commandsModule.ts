@@ -25,9 +25,7 @@ export default function getCommandsModule({ servicesManager }: ExtensionParams):
     chestXrayAiClear: ({ results }: { results?: boolean } = {}) => service().clear({ results }),
   };
 
-  const definitions = Object.fromEntries(
-    Object.entries(actions).map(([name, commandFn]) => [name, { commandFn }]),
-  );
+  const definitions = Object.fromEntries(Object.entries(actions).map(([name, commandFn]) => [name, { commandFn }]));
 
   return { actions, definitions, defaultContext: 'CHEST_XRAY_AI' };
 }

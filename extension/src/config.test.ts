@@ -2,7 +2,10 @@ import { backendPreference, DEFAULT_CONFIG, resolveConfig } from './config';
 
 describe('resolveConfig', () => {
   it('merges app-config and extension configuration over the defaults, later sources winning', () => {
-    const config = resolveConfig({ modelManifestUrl: '/a/manifest.json', autoRun: false }, { autoRun: true, findings: ['Cardiomegaly'] });
+    const config = resolveConfig(
+      { modelManifestUrl: '/a/manifest.json', autoRun: false },
+      { autoRun: true, findings: ['Cardiomegaly'] },
+    );
     expect(config.modelManifestUrl).toBe('/a/manifest.json');
     expect(config.autoRun).toBe(true);
     expect(config.findings).toEqual(['Cardiomegaly']);

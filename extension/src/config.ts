@@ -67,11 +67,19 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
     findings: pick<string[] | undefined>(merged.findings, (v) => Array.isArray(v) && v.every(isString), undefined),
     requireWebGPU: pick(merged.requireWebGPU, isBool, d.requireWebGPU),
     backend,
-    wasmThreads: pick<number | undefined>(merged.wasmThreads, (v) => Number.isInteger(v) && (v as number) > 0, undefined),
+    wasmThreads: pick<number | undefined>(
+      merged.wasmThreads,
+      (v) => Number.isInteger(v) && (v as number) > 0,
+      undefined,
+    ),
     ortBaseUrl: pick<string | undefined>(merged.ortBaseUrl, isString, undefined),
     defaultOpacity: pick(merged.defaultOpacity, isFraction, d.defaultOpacity),
     defaultHeatmapThreshold: pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
-    defaultColormap: pick(merged.defaultColormap, (v) => v === 'jet' || v === 'turbo' || v === 'hot', d.defaultColormap),
+    defaultColormap: pick(
+      merged.defaultColormap,
+      (v) => v === 'jet' || v === 'turbo' || v === 'hot',
+      d.defaultColormap,
+    ),
     modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
   };
 }

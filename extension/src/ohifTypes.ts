@@ -15,7 +15,10 @@ export interface PubSub {
 
 export interface ViewportGridService extends PubSub {
   getActiveViewportId(): string;
-  getState(): { activeViewportId: string; viewports: Map<string, { viewportId: string; displaySetInstanceUIDs: string[] }> };
+  getState(): {
+    activeViewportId: string;
+    viewports: Map<string, { viewportId: string; displaySetInstanceUIDs: string[] }>;
+  };
 }
 
 export interface CornerstoneViewportService extends PubSub {
@@ -27,7 +30,12 @@ export interface DisplaySetService extends PubSub {
 }
 
 export interface UINotificationService {
-  show(options: { title: string; message: string; type?: 'info' | 'success' | 'warning' | 'error'; duration?: number }): void;
+  show(options: {
+    title: string;
+    message: string;
+    type?: 'info' | 'success' | 'warning' | 'error';
+    duration?: number;
+  }): void;
 }
 
 export interface ServicesManager {
@@ -48,7 +56,12 @@ export interface ServicesManager {
 export interface ServiceRegistration {
   name: string;
   altName?: string;
-  create(args: { configuration?: unknown; servicesManager: ServicesManager; commandsManager: CommandsManager; extensionManager: ExtensionManager }): unknown;
+  create(args: {
+    configuration?: unknown;
+    servicesManager: ServicesManager;
+    commandsManager: CommandsManager;
+    extensionManager: ExtensionManager;
+  }): unknown;
 }
 
 export interface CommandsManager {

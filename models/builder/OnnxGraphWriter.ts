@@ -12,9 +12,7 @@ export const ONNX_IR_VERSION = 7;
 
 /** A typed attribute value; build them with the `attribute` helpers so int and float never get confused. */
 export type AttributeValue =
-  | { kind: 'int'; value: number }
-  | { kind: 'ints'; value: number[] }
-  | { kind: 'float'; value: number };
+  { kind: 'int'; value: number } | { kind: 'ints'; value: number[] } | { kind: 'float'; value: number };
 
 export const attribute = {
   int: (value: number): AttributeValue => ({ kind: 'int', value }),

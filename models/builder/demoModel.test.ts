@@ -27,7 +27,10 @@ describe('buildDemoModel', () => {
         resize: { kind: 'stretch' },
         intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
       },
-      outputs: { probabilities: { name: 'probabilities', activation: 'none' }, cams: { name: 'cams', shape: [1, 14, 7, 7] } },
+      outputs: {
+        probabilities: { name: 'probabilities', activation: 'none' },
+        cams: { name: 'cams', shape: [1, 14, 7, 7] },
+      },
       demo: true,
       webgpuTolerance: 1e-3,
     });

@@ -33,7 +33,12 @@ function classifierOf(model: onnx.ModelProto) {
   expect(intAttribute(gemm, 'transB')).toBe(1);
   const weight = findInitializer(model, gemm.input?.[1] ?? '');
   const [findings, channels] = dimsOf(weight);
-  return { weight: floatValues(weight), bias: floatValues(findInitializer(model, gemm.input?.[2] ?? '')), findings, channels };
+  return {
+    weight: floatValues(weight),
+    bias: floatValues(findInitializer(model, gemm.input?.[2] ?? '')),
+    findings,
+    channels,
+  };
 }
 
 /**
@@ -66,10 +71,14 @@ async function camErrorAgainstFiniteDifferences(
     nudged[2 * e * elements + e] += epsilon;
     nudged[(2 * e + 1) * elements + e] -= epsilon;
   }
-  const head = extractSubgraph(model, { name: TENSOR_NAMES.features, dims: [batch, channels, height, width], data: nudged }, [
-    { name: TENSOR_NAMES.logits, dims: [batch, findings] },
+  const head = extractSubgraph(
+    model,
+    { name: TENSOR_NAMES.features, dims: [batch, channels, height, width], data: nudged },
+    [{ name: TENSOR_NAMES.logits, dims: [batch, findings] }],
+  );
+  const [headOutputs] = await runModel(head, [
+    { [TENSOR_NAMES.features]: { dims: [batch, channels, height, width], data: nudged } },
   ]);
-  const [headOutputs] = await runModel(head, [{ [TENSOR_NAMES.features]: { dims: [batch, channels, height, width], data: nudged } }]);
   const logits = headOutputs[TENSOR_NAMES.logits].data;
 
   let worst = 0;
@@ -165,10 +174,18 @@ describe('buildDenseNet (tiny config)', () => {
     expect((await camErrorAgainstFiniteDifferences(unscaled, network)).relativeError).toBeGreaterThan(0.1);
 
     // W^T's values read as [F, C]: what reshaping the wrong orientation of the weight would give.
-    const transposed = Float32Array.from({ length: weight.length }, (_, i) => weight[(i % findings) * channels + Math.floor(i / findings)]);
+    const transposed = Float32Array.from(
+      { length: weight.length },
+      (_, i) => weight[(i % findings) * channels + Math.floor(i / findings)],
+    );
     const [reshape] = nodesOfType(model, 'Reshape');
     const planted = decodeModel(network.onnxBytes);
-    planted.graph?.initializer?.push({ name: 'transposed_weight', dims: [channels, findings], dataType: 1, rawData: new Uint8Array(transposed.buffer) });
+    planted.graph?.initializer?.push({
+      name: 'transposed_weight',
+      dims: [channels, findings],
+      dataType: 1,
+      rawData: new Uint8Array(transposed.buffer),
+    });
     const plantedReshape = nodesOfType(planted, 'Reshape')[0];
     plantedReshape.input = ['transposed_weight', reshape.input?.[1] ?? ''];
     const transposedBytes = onnx.ModelProto.encode(planted).finish();
@@ -200,13 +217,18 @@ describe('buildDenseNet (DenseNet-121)', () => {
     for (const node of graphOf(model).node ?? []) {
       const inputs = node.input ?? [];
       if (node.opType === 'Conv') learnable.add(inputs[1]);
-      if (node.opType === 'BatchNormalization' || node.opType === 'Gemm') inputs.slice(1, 3).forEach((name) => learnable.add(name));
+      if (node.opType === 'BatchNormalization' || node.opType === 'Gemm')
+        inputs.slice(1, 3).forEach((name) => learnable.add(name));
     }
     const initializerNames = new Set((graphOf(model).initializer ?? []).map((t) => t.name));
     const sizeOf = (name: string) => dimsOf(findInitializer(model, name)).reduce((a, b) => a * b, 1);
     const counted = [...learnable].filter((name) => initializerNames.has(name));
-    const featureParameters = counted.filter((name) => name.startsWith('features.')).reduce((sum, name) => sum + sizeOf(name), 0);
-    const classifierParameters = counted.filter((name) => name.startsWith('classifier.')).reduce((sum, name) => sum + sizeOf(name), 0);
+    const featureParameters = counted
+      .filter((name) => name.startsWith('features.'))
+      .reduce((sum, name) => sum + sizeOf(name), 0);
+    const classifierParameters = counted
+      .filter((name) => name.startsWith('classifier.'))
+      .reduce((sum, name) => sum + sizeOf(name), 0);
 
     expect(featureParameters).toBe(TORCHVISION_DENSENET121_FEATURE_PARAMETERS);
     expect(classifierParameters).toBe(CHEXNET_CLASSIFIER_PARAMETERS);

@@ -202,7 +202,11 @@ function writeHead(layers: CalibratedLayers, features: Activation, config: Dense
   const random = SeededRandom.derive(config.seed, CLASSIFIER_STREAM);
 
   // Zero bias: each logit is then exactly the spatial mean of its CAM map taken before the ReLU and the 1/(h*w).
-  const weight = layers.parameter('classifier.weight', [findings, channels], random.normalArray(findings * channels, config.classifierWeightStd));
+  const weight = layers.parameter(
+    'classifier.weight',
+    [findings, channels],
+    random.normalArray(findings * channels, config.classifierWeightStd),
+  );
   const bias = layers.parameter('classifier.bias', [findings], new Float32Array(findings));
 
   writer.addNode('GlobalAveragePool', [features.name], ['pooled']);
@@ -212,7 +216,11 @@ function writeHead(layers: CalibratedLayers, features: Activation, config: Dense
 
   if (config.includeCams) {
     // The same Linear weight viewed as a 1x1 conv kernel: row c of W weights the channels of A for finding c.
-    const camShape = writer.addInitializer('cam_weight_shape', [4], BigInt64Array.from([findings, channels, 1, 1].map(BigInt)));
+    const camShape = writer.addInitializer(
+      'cam_weight_shape',
+      [4],
+      BigInt64Array.from([findings, channels, 1, 1].map(BigInt)),
+    );
     writer.addNode('Reshape', [weight, camShape], ['cam_weight']);
     writer.addNode('Conv', [features.name, 'cam_weight'], ['cam_logit_map'], { kernel_shape: attribute.ints([1, 1]) });
     writer.addNode('Relu', ['cam_logit_map'], ['cam_positive']);
@@ -238,12 +246,16 @@ function validateConfig(config: DenseNetConfig): void {
     ...config.blockLayers.map((count, i): [string, number] => [`blockLayers[${i}]`, count]),
   ];
   for (const [name, value] of positiveIntegers) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`DenseNetConfig.${name} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`DenseNetConfig.${name} must be a positive integer, got ${value}`);
   }
   if (config.blockLayers.length === 0) throw new Error('DenseNetConfig.blockLayers must list at least one block');
   // Stem divides by 4, each transition by 2 more: the grid must survive to at least 1 x 1.
   const downsampling = 4 * 2 ** (config.blockLayers.length - 1);
   for (const size of [...config.inputSize, ...config.calibrationSize]) {
-    if (size < downsampling) throw new Error(`input and calibration sizes must be at least ${downsampling} for ${config.blockLayers.length} blocks`);
+    if (size < downsampling)
+      throw new Error(
+        `input and calibration sizes must be at least ${downsampling} for ${config.blockLayers.length} blocks`,
+      );
   }
 }

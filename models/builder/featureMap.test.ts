@@ -24,7 +24,8 @@ async function runSingleNode(
   const dims = [input.batch, input.channels, input.height, input.width];
   writer.addInput('x', dims);
   const inputs = ['x'];
-  if (weight) inputs.push(writer.addInitializer('w', [weight.outChannels, input.channels, kernel, kernel], weight.data));
+  if (weight)
+    inputs.push(writer.addInitializer('w', [weight.outChannels, input.channels, kernel, kernel], weight.data));
   writer.addNode(opType, inputs, ['y'], {
     kernel_shape: attribute.ints([kernel, kernel]),
     strides: attribute.ints([stride, stride]),
@@ -33,7 +34,9 @@ async function runSingleNode(
   const outHeight = windowOutputSize(input.height, kernel, stride, pad);
   const outWidth = windowOutputSize(input.width, kernel, stride, pad);
   writer.addOutput('y', [input.batch, weight?.outChannels ?? input.channels, outHeight, outWidth]);
-  const [outputs] = await runModel(writer.toBytes({ producerName: 'test', producerVersion: '1' }), [{ x: { dims, data: input.data } }]);
+  const [outputs] = await runModel(writer.toBytes({ producerName: 'test', producerVersion: '1' }), [
+    { x: { dims, data: input.data } },
+  ]);
   return outputs.y.data;
 }
 
@@ -54,7 +57,11 @@ describe('featureMap layers agree with onnxruntime', () => {
     const input = featureMap(2, channels, 11, 9, 3);
     const outChannels = 5;
     const weight = new SeededRandom(4).normalArray(outChannels * channels * geometry.kernel ** 2, 0.2);
-    expectClose(conv2d(input, weight, outChannels, geometry).data, await runSingleNode('Conv', input, geometry, { data: weight, outChannels }), 1e-4);
+    expectClose(
+      conv2d(input, weight, outChannels, geometry).data,
+      await runSingleNode('Conv', input, geometry, { data: weight, outChannels }),
+      1e-4,
+    );
   });
 
   it('MaxPool 3x3 stride 2 pad 1 and AveragePool 2x2 stride 2 (odd sizes floor)', async () => {
@@ -62,12 +69,22 @@ describe('featureMap layers agree with onnxruntime', () => {
     const maxGeometry = { kernel: 3, stride: 2, pad: 1 };
     const averageGeometry = { kernel: 2, stride: 2, pad: 0 };
     expectClose(pool(input, 'max', maxGeometry).data, await runSingleNode('MaxPool', input, maxGeometry), 1e-6);
-    expectClose(pool(input, 'average', averageGeometry).data, await runSingleNode('AveragePool', input, averageGeometry), 1e-6);
+    expectClose(
+      pool(input, 'average', averageGeometry).data,
+      await runSingleNode('AveragePool', input, averageGeometry),
+      1e-6,
+    );
   });
 
   it('concatenates along channels per batch item', () => {
     const a: FeatureMap = { batch: 2, channels: 1, height: 1, width: 2, data: Float32Array.of(1, 2, 3, 4) };
-    const b: FeatureMap = { batch: 2, channels: 2, height: 1, width: 2, data: Float32Array.of(5, 6, 7, 8, 9, 10, 11, 12) };
+    const b: FeatureMap = {
+      batch: 2,
+      channels: 2,
+      height: 1,
+      width: 2,
+      data: Float32Array.of(5, 6, 7, 8, 9, 10, 11, 12),
+    };
     expect(Array.from(concatChannels([a, b]).data)).toEqual([1, 2, 5, 6, 7, 8, 3, 4, 9, 10, 11, 12]);
   });
 });

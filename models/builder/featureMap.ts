@@ -35,7 +35,12 @@ export interface WindowGeometry {
  * Square convolution without bias; weight is [outChannels, inChannels, kernel, kernel].
  * Written as im2col plus a matrix product, which is far faster in plain JS than direct loops.
  */
-export function conv2d(input: FeatureMap, weight: Float32Array, outChannels: number, geometry: WindowGeometry): FeatureMap {
+export function conv2d(
+  input: FeatureMap,
+  weight: Float32Array,
+  outChannels: number,
+  geometry: WindowGeometry,
+): FeatureMap {
   const { kernel, stride, pad } = geometry;
   const { batch, channels, height, width } = input;
   const outHeight = windowOutputSize(height, kernel, stride, pad);
@@ -55,7 +60,13 @@ export function conv2d(input: FeatureMap, weight: Float32Array, outChannels: num
 }
 
 /** im2col: row (c, ky, kx) holds, for every output pixel, the input value under that tap (0 in the padding). */
-function windowColumns(image: Float32Array, channels: number, height: number, width: number, geometry: WindowGeometry): Float32Array {
+function windowColumns(
+  image: Float32Array,
+  channels: number,
+  height: number,
+  width: number,
+  geometry: WindowGeometry,
+): Float32Array {
   const { kernel, stride, pad } = geometry;
   const outHeight = windowOutputSize(height, kernel, stride, pad);
   const outWidth = windowOutputSize(width, kernel, stride, pad);
@@ -83,7 +94,14 @@ function windowColumns(image: Float32Array, channels: number, height: number, wi
  * result[o, p] = sum_j left[o, j] * right[j, p], accumulated in float64. The inner dimension is
  * taken eight rows at a time so each accumulator update serves eight multiply-adds (about 3x faster).
  */
-function multiplyInto(result: Float32Array, left: Float32Array, right: Float32Array, rows: number, inner: number, columns: number): void {
+function multiplyInto(
+  result: Float32Array,
+  left: Float32Array,
+  right: Float32Array,
+  rows: number,
+  inner: number,
+  columns: number,
+): void {
   const accumulator = new Float64Array(columns);
   const c = columns;
   for (let o = 0; o < rows; o++) {
@@ -92,12 +110,24 @@ function multiplyInto(result: Float32Array, left: Float32Array, right: Float32Ar
     let j = 0;
     for (; j + 8 <= inner; j += 8) {
       const k = leftRow + j;
-      const w0 = left[k], w1 = left[k + 1], w2 = left[k + 2], w3 = left[k + 3];
-      const w4 = left[k + 4], w5 = left[k + 5], w6 = left[k + 6], w7 = left[k + 7];
+      const w0 = left[k],
+        w1 = left[k + 1],
+        w2 = left[k + 2],
+        w3 = left[k + 3];
+      const w4 = left[k + 4],
+        w5 = left[k + 5],
+        w6 = left[k + 6],
+        w7 = left[k + 7];
       for (let p = 0, q = j * c; p < c; p++, q++) {
         accumulator[p] +=
-          w0 * right[q] + w1 * right[q + c] + w2 * right[q + 2 * c] + w3 * right[q + 3 * c] +
-          w4 * right[q + 4 * c] + w5 * right[q + 5 * c] + w6 * right[q + 6 * c] + w7 * right[q + 7 * c];
+          w0 * right[q] +
+          w1 * right[q + c] +
+          w2 * right[q + 2 * c] +
+          w3 * right[q + 3 * c] +
+          w4 * right[q + 4 * c] +
+          w5 * right[q + 5 * c] +
+          w6 * right[q + 6 * c] +
+          w7 * right[q + 7 * c];
       }
     }
     for (; j < inner; j++) {

@@ -38,11 +38,16 @@ export async function runModel(modelBytes: Uint8Array, runs: Feeds[]): Promise<F
   try {
     const results: Feeds[] = [];
     for (const feeds of runs) {
-      const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]));
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data, t.dims)]),
+      );
       const outputs = await session.run(tensors);
       results.push(
         Object.fromEntries(
-          Object.entries(outputs).map(([name, t]) => [name, { dims: [...t.dims], data: new Float32Array(t.data as Float32Array) }]),
+          Object.entries(outputs).map(([name, t]) => [
+            name,
+            { dims: [...t.dims], data: new Float32Array(t.data as Float32Array) },
+          ]),
         ),
       );
     }
@@ -74,7 +79,8 @@ export function dimsOf(tensor: onnx.ITensorProto): number[] {
 /** Float32 values of an initializer stored as little-endian raw_data. */
 export function floatValues(tensor: onnx.ITensorProto): Float32Array {
   const raw = tensor.rawData;
-  if (!raw || tensor.dataType !== onnx.TensorProto.DataType.FLOAT) throw new Error(`${tensor.name} is not raw float data`);
+  if (!raw || tensor.dataType !== onnx.TensorProto.DataType.FLOAT)
+    throw new Error(`${tensor.name} is not raw float data`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   return Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(4 * i, true));
 }
@@ -97,7 +103,11 @@ export function intAttribute(node: onnx.INodeProto, name: string): number | unde
  * A new model computing `outputs` from tensor `from` (fed as a graph input with `fromDims`):
  * the backward slice of the original graph, with the initializers it reads.
  */
-export function extractSubgraph(model: onnx.ModelProto, from: FloatTensor & { name: string }, outputs: Array<{ name: string; dims: number[] }>): Uint8Array {
+export function extractSubgraph(
+  model: onnx.ModelProto,
+  from: FloatTensor & { name: string },
+  outputs: Array<{ name: string; dims: number[] }>,
+): Uint8Array {
   const graph = graphOf(model);
   const needed = new Set(outputs.map((output) => output.name));
   const keptNodes: onnx.INodeProto[] = [];
@@ -117,7 +127,11 @@ export function extractSubgraph(model: onnx.ModelProto, from: FloatTensor & { na
     } else {
       const raw = tensor.rawData ?? new Uint8Array();
       const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      writer.addInitializer(tensor.name ?? '', dims, BigInt64Array.from({ length: raw.byteLength / 8 }, (_, i) => view.getBigInt64(8 * i, true)));
+      writer.addInitializer(
+        tensor.name ?? '',
+        dims,
+        BigInt64Array.from({ length: raw.byteLength / 8 }, (_, i) => view.getBigInt64(8 * i, true)),
+      );
     }
   }
   for (const node of keptNodes) {

@@ -20,6 +20,7 @@ units instead of saturating the sigmoid.
 
     /usr/bin/python3 models/exporter/make_test_checkpoints.py --out-dir /tmp/ckpts [--layouts jrzech,txv]
 """
+
 import argparse
 import math
 import re
@@ -36,11 +37,43 @@ import torch.nn.functional as F
 import torchvision
 
 LAYOUTS = ("arnoweng", "jrzech", "txv", "txv-state-dict", "broken")
-NIH = ["Atelectasis", "Cardiomegaly", "Effusion", "Infiltration", "Mass", "Nodule", "Pneumonia", "Pneumothorax",
-       "Consolidation", "Edema", "Emphysema", "Fibrosis", "Pleural_Thickening", "Hernia"]
+NIH = [
+    "Atelectasis",
+    "Cardiomegaly",
+    "Effusion",
+    "Infiltration",
+    "Mass",
+    "Nodule",
+    "Pneumonia",
+    "Pneumothorax",
+    "Consolidation",
+    "Edema",
+    "Emphysema",
+    "Fibrosis",
+    "Pleural_Thickening",
+    "Hernia",
+]
 # torchxrayvision's 18 outputs with its 'densenet121-res224-nih' weights: 4 untrained placeholders.
-TXV_TARGETS = ["Atelectasis", "Consolidation", "Infiltration", "Pneumothorax", "Edema", "Emphysema", "Fibrosis",
-               "Effusion", "Pneumonia", "Pleural_Thickening", "Cardiomegaly", "Nodule", "Mass", "Hernia", "", "", "", ""]
+TXV_TARGETS = [
+    "Atelectasis",
+    "Consolidation",
+    "Infiltration",
+    "Pneumothorax",
+    "Edema",
+    "Emphysema",
+    "Fibrosis",
+    "Effusion",
+    "Pneumonia",
+    "Pleural_Thickening",
+    "Cardiomegaly",
+    "Nodule",
+    "Mass",
+    "Hernia",
+    "",
+    "",
+    "",
+    "",
+]
 CALIBRATION_IMAGES: List[Path] = []  # set by --calibration-images
 
 
@@ -63,7 +96,9 @@ def _declare_txv_module() -> types.ModuleType:
             self.add_module("conv1", nn.Conv2d(c_in, bn_size * growth, kernel_size=1, stride=1, bias=False))
             self.add_module("norm2", nn.BatchNorm2d(bn_size * growth))
             self.add_module("relu2", nn.ReLU(inplace=True))
-            self.add_module("conv2", nn.Conv2d(bn_size * growth, growth, kernel_size=3, stride=1, padding=1, bias=False))
+            self.add_module(
+                "conv2", nn.Conv2d(bn_size * growth, growth, kernel_size=3, stride=1, padding=1, bias=False)
+            )
             self.drop_rate = drop_rate
 
         def forward(self, x):
@@ -90,12 +125,16 @@ def _declare_txv_module() -> types.ModuleType:
             self.weights = "densenet121-res224-nih"
             self.targets = list(TXV_TARGETS)
             self.pathologies = self.targets
-            self.features = nn.Sequential(OrderedDict([
-                ("conv0", nn.Conv2d(in_channels, 64, kernel_size=7, stride=2, padding=3, bias=False)),
-                ("norm0", nn.BatchNorm2d(64)),
-                ("relu0", nn.ReLU(inplace=True)),
-                ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
-            ]))
+            self.features = nn.Sequential(
+                OrderedDict(
+                    [
+                        ("conv0", nn.Conv2d(in_channels, 64, kernel_size=7, stride=2, padding=3, bias=False)),
+                        ("norm0", nn.BatchNorm2d(64)),
+                        ("relu0", nn.ReLU(inplace=True)),
+                        ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
+                    ]
+                )
+            )
             width = 64
             for i, n in enumerate((6, 12, 24, 16)):
                 self.features.add_module("denseblock%d" % (i + 1), _DenseBlock(n, width, 4, 32, 0.0))
@@ -126,8 +165,9 @@ def _radiograph_like(n: int, size: int, generator: torch.Generator) -> torch.Ten
     """Smooth random fields in [0, 1]: low-frequency structure like a radiograph's, not white noise."""
     coarse = torch.rand(n, 1, 6, 6, generator=generator)
     fine = torch.rand(n, 1, 28, 28, generator=generator)
-    field = 0.8 * F.interpolate(coarse, size=size, mode="bicubic", align_corners=False) \
-        + 0.2 * F.interpolate(fine, size=size, mode="bilinear", align_corners=False)
+    field = 0.8 * F.interpolate(coarse, size=size, mode="bicubic", align_corners=False) + 0.2 * F.interpolate(
+        fine, size=size, mode="bilinear", align_corners=False
+    )
     return field.clamp(0, 1)
 
 
@@ -139,15 +179,22 @@ def _radiograph_variants(paths: List[Path], size: int) -> torch.Tensor:
     for path in paths:
         grey = torch.from_numpy(np.asarray(Image.open(path).convert("L"), dtype=np.float32) / 255.0)[None, None]
         rows, cols = grey.shape[2:]
-        crop = grey[:, :, rows // 10: rows - rows // 10, cols // 10: cols - cols // 10]
-        whole, central = (F.interpolate(image, size=(size, size), mode="bilinear", align_corners=False).clamp(0, 1)
-                          for image in (grey, crop))
-        variants += [whole, whole.flip(3) ** 1.25, central ** 0.8]
+        crop = grey[:, :, rows // 10 : rows - rows // 10, cols // 10 : cols - cols // 10]
+        whole, central = (
+            F.interpolate(image, size=(size, size), mode="bilinear", align_corners=False).clamp(0, 1)
+            for image in (grey, crop)
+        )
+        variants += [whole, whole.flip(3) ** 1.25, central**0.8]
     return torch.cat(variants)
 
 
-def _calibrate(model: nn.Module, inputs: torch.Tensor, features: Callable[[torch.Tensor], torch.Tensor],
-               head: nn.Linear, generator: torch.Generator) -> None:
+def _calibrate(
+    model: nn.Module,
+    inputs: torch.Tensor,
+    features: Callable[[torch.Tensor], torch.Tensor],
+    head: nn.Linear,
+    generator: torch.Generator,
+) -> None:
     """Random BN affine, BN statistics measured on `inputs`, head scaled to logits of a few units."""
     for module in model.modules():
         if isinstance(module, nn.BatchNorm2d):
@@ -230,8 +277,9 @@ def save_arnoweng(path: Path, generator: torch.Generator) -> None:
 
 def save_jrzech(path: Path, generator: torch.Generator) -> None:
     model = _chexnet_densenet(generator)
-    torch.save({"model": model, "best_loss": 0.1571, "epoch": 9, "rng_state": torch.get_rng_state(), "LR": 1e-4},
-               str(path))
+    torch.save(
+        {"model": model, "best_loss": 0.1571, "epoch": 9, "rng_state": torch.get_rng_state(), "LR": 1e-4}, str(path)
+    )
 
 
 def save_txv(path: Path, generator: torch.Generator) -> None:
@@ -256,8 +304,13 @@ SAVERS: Dict[str, Callable[[Path, torch.Generator], None]] = {
     "txv-state-dict": save_txv_state_dict,
     "broken": save_broken,
 }
-FILE_NAMES = {"arnoweng": "model.pth.tar", "jrzech": "checkpoint", "txv": "nih-densenet121-best.pt",
-              "txv-state-dict": "txv-state-dict.pt", "broken": "broken.pth.tar"}
+FILE_NAMES = {
+    "arnoweng": "model.pth.tar",
+    "jrzech": "checkpoint",
+    "txv": "nih-densenet121-best.pt",
+    "txv-state-dict": "txv-state-dict.pt",
+    "broken": "broken.pth.tar",
+}
 
 
 def main(argv: List[str]) -> int:
@@ -266,9 +319,14 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--layouts", default=",".join(LAYOUTS), help="comma separated subset of " + ", ".join(LAYOUTS))
     parser.add_argument("--seed", type=int, default=1369)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--calibration-images", nargs="*", type=Path, default=[],
-                        help="radiographs whose statistics the random BatchNorm layers and head are fitted to "
-                             "(default: synthetic fields)")
+    parser.add_argument(
+        "--calibration-images",
+        nargs="*",
+        type=Path,
+        default=[],
+        help="radiographs whose statistics the random BatchNorm layers and head are fitted to "
+        "(default: synthetic fields)",
+    )
     args = parser.parse_args(argv)
     CALIBRATION_IMAGES[:] = args.calibration_images
     torch.set_num_threads(args.threads)

@@ -1,4 +1,5 @@
 """Checkpoint reading: torchxrayvision's two layouts agree without the package; very old CheXNet pickles are rebuilt."""
+
 import math
 import sys
 import tempfile
@@ -58,7 +59,9 @@ class OldTorchvisionPickleTest(unittest.TestCase):
         for layer in [m for m in model.modules() if isinstance(m, torchvision.models.densenet._DenseLayer)]:
             layer._modules = OrderedDict((name[:-1] + "." + name[-1], part) for name, part in layer._modules.items())
         path = Path(tempfile.mkdtemp()) / "checkpoint"
-        torch.save({"model": model, "best_loss": 0.2, "epoch": 1, "rng_state": torch.get_rng_state(), "LR": 0.01}, str(path))
+        torch.save(
+            {"model": model, "best_loss": 0.2, "epoch": 1, "rng_state": torch.get_rng_state(), "LR": 0.01}, str(path)
+        )
         loaded = checkpoints.load(path, "chexnet")
         self.assertIn("rebuilt", loaded.layout)
         self.assertTrue(loaded.weights.renamed_old_layer_names)

@@ -1,4 +1,5 @@
 """Which outputs become findings, and the threshold files."""
+
 import math
 import tempfile
 import unittest

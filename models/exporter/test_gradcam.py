@@ -1,4 +1,5 @@
 """The exported closed form equals classic Grad-CAM, and the reference really differentiates A."""
+
 import unittest
 
 import torch

@@ -1,4 +1,5 @@
 """fp16 weights: large weights halved behind Cast nodes, the graph still valid, interfaces unchanged."""
+
 import unittest
 
 import numpy as np
@@ -34,7 +35,9 @@ class Fp16Test(unittest.TestCase):
         original = {i.name: numpy_helper.to_array(i) for i in onnx.load_from_string(float32).graph.initializer}
         for init in halved:
             name = init.name[: -len("__fp16")]
-            np.testing.assert_allclose(numpy_helper.to_array(init).astype(np.float32), original[name], rtol=1e-3, atol=1e-4)
+            np.testing.assert_allclose(
+                numpy_helper.to_array(init).astype(np.float32), original[name], rtol=1e-3, atol=1e-4
+            )
         self.assertEqual([o.name for o in half.graph.output], ["probabilities", "cams"])
         self.assertEqual([i.name for i in half.graph.input], ["image"])
         self.assertEqual({p.key: p.value for p in half.metadata_props}, {"k": "v"})

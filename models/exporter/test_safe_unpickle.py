@@ -1,4 +1,5 @@
 """The allowlist: foreign globals are refused by name before anything runs."""
+
 import os
 import sys
 import tempfile

@@ -1,4 +1,5 @@
 """Key mapping: every spelling the supported projects use, and the errors for anything else."""
+
 import re
 import unittest
 from collections import OrderedDict
@@ -17,7 +18,9 @@ def torchvision_state(sequential_head: bool = False) -> "OrderedDict[str, torch.
 
 
 def old_names(state):
-    return OrderedDict((re.sub(r"(denselayer\d+)\.(norm|relu|conv)([12])\.", r"\1.\2.\3.", k), v) for k, v in state.items())
+    return OrderedDict(
+        (re.sub(r"(denselayer\d+)\.(norm|relu|conv)([12])\.", r"\1.\2.\3.", k), v) for k, v in state.items()
+    )
 
 
 class CanonicalizeTest(unittest.TestCase):
@@ -30,16 +33,21 @@ class CanonicalizeTest(unittest.TestCase):
 
     def test_arnoweng_prefix_old_names_and_sequential_head(self):
         state = torchvision_state(sequential_head=True)
-        raw = OrderedDict(("module.densenet121." + k, v) for k, v in old_names(state).items()
-                          if not k.endswith("num_batches_tracked"))
+        raw = OrderedDict(
+            ("module.densenet121." + k, v) for k, v in old_names(state).items() if not k.endswith("num_batches_tracked")
+        )
         self.assertIn("module.densenet121.features.denseblock1.denselayer1.norm.1.weight", raw)
         weights = canonicalize(raw, EXPECTED)
         self.assertEqual(weights.prefix, "module.densenet121.")
         self.assertTrue(weights.renamed_old_layer_names)
         self.assertTrue(weights.head_has_sigmoid)
         self.assertTrue(torch.equal(weights.state_dict["classifier.weight"], state["classifier.0.weight"]))
-        self.assertTrue(torch.equal(weights.state_dict["features.denseblock4.denselayer16.conv2.weight"],
-                                    state["features.denseblock4.denselayer16.conv2.weight"]))
+        self.assertTrue(
+            torch.equal(
+                weights.state_dict["features.denseblock4.denselayer16.conv2.weight"],
+                state["features.denseblock4.denselayer16.conv2.weight"],
+            )
+        )
 
     def test_op_threshs_is_kept_apart(self):
         state = torchvision_state()

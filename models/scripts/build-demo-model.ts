@@ -41,7 +41,10 @@ function parseArguments(argv: string[]): Arguments {
 /** True when both files already hold exactly what would be written. */
 function isUpToDate(modelPath: string, manifestPath: string, onnxBytes: Uint8Array, manifestText: string): boolean {
   if (!fs.existsSync(modelPath) || !fs.existsSync(manifestPath)) return false;
-  return fs.readFileSync(manifestPath, 'utf8') === manifestText && Buffer.compare(fs.readFileSync(modelPath), onnxBytes) === 0;
+  return (
+    fs.readFileSync(manifestPath, 'utf8') === manifestText &&
+    Buffer.compare(fs.readFileSync(modelPath), onnxBytes) === 0
+  );
 }
 
 function main(): void {

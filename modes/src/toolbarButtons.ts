@@ -32,7 +32,13 @@ export const toolbarButtons = [
   {
     id: 'Capture',
     uiType: 'ohif.toolButton',
-    props: { icon: 'tool-capture', label: 'Capture', tooltip: 'Capture', commands: 'showDownloadViewportModal', evaluate: 'evaluate.action' },
+    props: {
+      icon: 'tool-capture',
+      label: 'Capture',
+      tooltip: 'Capture',
+      commands: 'showDownloadViewportModal',
+      evaluate: 'evaluate.action',
+    },
   },
 ];
 

@@ -30,7 +30,12 @@ export function stats(samples: number[]): Stats {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-export async function benchmarkModel(model: LoadedModel, pixels: RadiographPixels, iterations: number, threads: number): Promise<BenchFigures> {
+export async function benchmarkModel(
+  model: LoadedModel,
+  pixels: RadiographPixels,
+  iterations: number,
+  threads: number,
+): Promise<BenchFigures> {
   const now = () => globalThis.performance.now();
   await model.analyze(pixels); // warm-up: first run compiles kernels and allocates
   const prepare: number[] = [];
@@ -63,7 +68,11 @@ export async function benchmarkModel(model: LoadedModel, pixels: RadiographPixel
 }
 
 /** Only session.run, for comparing model variants (with and without the CAM output). */
-export async function benchmarkSessionRun(model: LoadedModel, pixels: RadiographPixels, iterations: number): Promise<Stats> {
+export async function benchmarkSessionRun(
+  model: LoadedModel,
+  pixels: RadiographPixels,
+  iterations: number,
+): Promise<Stats> {
   await model.analyze(pixels);
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) samples.push((await model.analyze(pixels)).timingsMs.inferenceMs);
@@ -109,11 +118,19 @@ export interface BrowserBenchArgs {
 
 /** The browser half of the benchmark; runs inside the harness page (bundled, so no eval helpers). */
 export async function benchmarkInPage(
-  engine: { loadModel: typeof import('../../extension/src/engine').loadModel; decodeGreyPng(url: string): Promise<RadiographPixels> },
+  engine: {
+    loadModel: typeof import('../../extension/src/engine').loadModel;
+    decodeGreyPng(url: string): Promise<RadiographPixels>;
+  },
   ort: typeof import('onnxruntime-web'),
   args: BrowserBenchArgs,
 ) {
-  const model = await engine.loadModel({ manifestUrl: args.manifestUrl, ort, backend: 'wasm', wasmThreads: args.threads });
+  const model = await engine.loadModel({
+    manifestUrl: args.manifestUrl,
+    ort,
+    backend: 'wasm',
+    wasmThreads: args.threads,
+  });
   const pixels = await engine.decodeGreyPng(args.imageUrl);
   const figures = await benchmarkModel(model, pixels, args.iterations, args.threads);
   const prepared = preparePixels(pixels, model.manifest);
@@ -121,6 +138,12 @@ export async function benchmarkInPage(
   const bytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   const raw = { name: model.manifest.input.name, data: prepared.tensorData, shape: [...prepared.shape] };
   const modelUrl = new URL(model.manifest.file, new URL(args.manifestUrl, location.href)).href;
-  const camCost = await benchmarkCamCost(ort, await bytes(modelUrl), await bytes(args.noCamsModelUrl), raw, args.iterations);
+  const camCost = await benchmarkCamCost(
+    ort,
+    await bytes(modelUrl),
+    await bytes(args.noCamsModelUrl),
+    raw,
+    args.iterations,
+  );
   return { figures, isolated: crossOriginIsolated, userAgent: navigator.userAgent, ...camCost };
 }

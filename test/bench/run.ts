@@ -27,7 +27,8 @@ const THREADS = 2;
 const IMAGE = 'jrzech__00001369_000.png';
 const CACHE = join(root, '.cache/bench');
 
-const ms = (s: Stats) => `${s.median.toFixed(1).padStart(8)} ${s.min.toFixed(1).padStart(8)} ${s.max.toFixed(1).padStart(8)}`;
+const ms = (s: Stats) =>
+  `${s.median.toFixed(1).padStart(8)} ${s.min.toFixed(1).padStart(8)} ${s.max.toFixed(1).padStart(8)}`;
 
 function printFigures(title: string, f: BenchFigures, camCost: { withCams: Stats; withoutCams: Stats }) {
   console.log(`\n${title} (backend ${f.backend}, ${f.threads} threads, ${f.iterations} iterations after 1 warm-up)`);
@@ -39,7 +40,9 @@ function printFigures(title: string, f: BenchFigures, camCost: { withCams: Stats
   const extra = camCost.withCams.median - camCost.withoutCams.median;
   console.log(`${'session.run with CAM output'.padEnd(34)}${ms(camCost.withCams)}`);
   console.log(`${'session.run without CAM output'.padEnd(34)}${ms(camCost.withoutCams)}`);
-  console.log(`CAM output cost: ${extra.toFixed(1)} ms median (${((100 * extra) / camCost.withoutCams.median).toFixed(1)}%)`);
+  console.log(
+    `CAM output cost: ${extra.toFixed(1)} ms median (${((100 * extra) / camCost.withoutCams.median).toFixed(1)}%)`,
+  );
 }
 
 async function main() {
@@ -63,7 +66,13 @@ async function main() {
   // Headless Chromium: the same engine bundle the tests use, WASM with threads.
   await buildHarness();
   const server = await startStaticServer(
-    { '/harness/': HARNESS_DIR, '/ort/': ORT_DIST, '/models/': join(root, 'models'), '/images/': NIH_PNG_DIR, '/bench/': CACHE },
+    {
+      '/harness/': HARNESS_DIR,
+      '/ort/': ORT_DIST,
+      '/models/': join(root, 'models'),
+      '/images/': NIH_PNG_DIR,
+      '/bench/': CACHE,
+    },
     { '/': HARNESS_PAGE },
   );
   const browser = await launchChromium();
@@ -76,7 +85,13 @@ async function main() {
         const w = window as unknown as { cxrEngine: Harness; ort: Ort };
         return w.cxrEngine.benchmark(w.ort, args);
       },
-      { manifestUrl: '/models/demo/manifest.json', imageUrl: `/images/${IMAGE}`, noCamsModelUrl: '/bench/model-no-cams.onnx', iterations: ITERATIONS, threads: THREADS },
+      {
+        manifestUrl: '/models/demo/manifest.json',
+        imageUrl: `/images/${IMAGE}`,
+        noCamsModelUrl: '/bench/model-no-cams.onnx',
+        iterations: ITERATIONS,
+        threads: THREADS,
+      },
     );
     const chrome = /Chrome\/[\d.]+/.exec(inPage.userAgent)?.[0] ?? 'Chromium';
     printFigures(`Headless ${chrome}, cross-origin isolated: ${inPage.isolated}`, inPage.figures, inPage);

@@ -15,7 +15,10 @@ describe('model cache in the browser', () => {
   let server: StaticServer;
   beforeAll(async () => {
     await buildHarness();
-    server = await startStaticServer({ '/harness/': HARNESS_DIR, '/ort/': ORT_DIST, '/models/': join(root, 'models') }, { '/': HARNESS_PAGE });
+    server = await startStaticServer(
+      { '/harness/': HARNESS_DIR, '/ort/': ORT_DIST, '/models/': join(root, 'models') },
+      { '/': HARNESS_PAGE },
+    );
   }, 120_000);
   afterAll(() => server?.close());
 

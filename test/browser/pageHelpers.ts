@@ -20,10 +20,17 @@ export interface BackendComparison {
 }
 
 /** The full model on WebGPU (required, so no silent fallback) and on WASM, on the same image. */
-export async function compareBackendsInPage(args: { manifestUrl: string; imageUrl: string }): Promise<BackendComparison> {
+export async function compareBackendsInPage(args: {
+  manifestUrl: string;
+  imageUrl: string;
+}): Promise<BackendComparison> {
   const { cxrEngine: engine, ort } = window as unknown as HarnessWindow;
   type AdapterInfo = { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null> } }).gpu;
+  const gpu = (
+    navigator as unknown as {
+      gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null> };
+    }
+  ).gpu;
   const found = gpu ? await gpu.requestAdapter() : null;
   // GPUAdapterInfo's fields are getters: copy them out explicitly.
   const adapter = found

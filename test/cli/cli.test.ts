@@ -60,7 +60,14 @@ describe('cli predict', () => {
 
   it('writes one heatmap PNG per finding, the size of the image, coloured only where the map is hot', async () => {
     const dir = join(work, 'heatmaps');
-    const { code } = await cli('predict', nihPng('txv__00000001_000.png'), '--heatmaps', dir, '--heatmap-threshold', '0');
+    const { code } = await cli(
+      'predict',
+      nihPng('txv__00000001_000.png'),
+      '--heatmaps',
+      dir,
+      '--heatmap-threshold',
+      '0',
+    );
     expect(code).toBe(0);
     const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
     expect(files).toHaveLength(14);
@@ -79,14 +86,26 @@ describe('cli predict', () => {
     writeFileSync(notAnImage, 'hello');
     const rle = join(work, 'rle.dcm');
     // Same file, transfer syntax changed to RLE Lossless (same length): a compression we do not read.
-    writeFileSync(rle, Buffer.from(readFileSync(DX_MONO2_8BIT).toString('latin1').replace('1.2.840.10008.1.2.1\0', '1.2.840.10008.1.2.5\0'), 'latin1'));
+    writeFileSync(
+      rle,
+      Buffer.from(
+        readFileSync(DX_MONO2_8BIT).toString('latin1').replace('1.2.840.10008.1.2.1\0', '1.2.840.10008.1.2.5\0'),
+        'latin1',
+      ),
+    );
     const brokenManifest = join(work, 'broken.json');
     writeFileSync(brokenManifest, JSON.stringify({ formatVersion: 1, name: 'x' }));
     const cases: Array<[string[], RegExp]> = [
       [['predict', join(work, 'missing.png')], /^error: No such file: .*missing\.png$/],
       [['predict', notAnImage], /^error: notes\.txt is not a DICOM, PNG or JPEG image\.$/],
-      [['predict', rle], /^error: The image is compressed in a way this tool does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.5\)\.$/],
-      [['predict', DX_MONO2_8BIT, '--model', brokenManifest], /^error: Model manifest is invalid: .*version: must be a non-empty string/],
+      [
+        ['predict', rle],
+        /^error: The image is compressed in a way this tool does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.5\)\.$/,
+      ],
+      [
+        ['predict', DX_MONO2_8BIT, '--model', brokenManifest],
+        /^error: Model manifest is invalid: .*version: must be a non-empty string/,
+      ],
       [['predict'], /^error: predict needs a file$/],
       [['predict', DX_MONO2_8BIT, '--colormap', 'rainbow'], /^error: --colormap must be one of jet, turbo, hot$/],
     ];

@@ -58,7 +58,11 @@ async function waitForResult(imageKey?: string): Promise<void> {
     (key) => {
       const panel = document.querySelector('[data-testid=cxrai-panel]');
       const list = document.querySelector('[data-testid=cxrai-findings]');
-      return panel?.getAttribute('data-analysis-status') === 'done' && !!list && (!key || list.getAttribute('data-image-key') === key);
+      return (
+        panel?.getAttribute('data-analysis-status') === 'done' &&
+        !!list &&
+        (!key || list.getAttribute('data-image-key') === key)
+      );
     },
     imageKey,
     { timeout: 240_000, polling: 250 },
@@ -67,7 +71,9 @@ async function waitForResult(imageKey?: string): Promise<void> {
 
 async function panelFindings(): Promise<Record<string, number>> {
   return page.$$eval('[data-testid=cxrai-finding-row]', (rows) =>
-    Object.fromEntries(rows.map((r) => [r.getAttribute('data-finding') ?? '', Number(r.getAttribute('data-probability'))])),
+    Object.fromEntries(
+      rows.map((r) => [r.getAttribute('data-finding') ?? '', Number(r.getAttribute('data-probability'))]),
+    ),
   );
 }
 
@@ -83,7 +89,9 @@ async function heatProbe(fullScale: number, keep?: HeatProbe): Promise<HeatProbe
 async function viewportLabel(): Promise<string | null> {
   return page.evaluate(() => {
     const w = window as any;
-    const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+    const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(
+      w.services.viewportGridService.getActiveViewportId(),
+    );
     return vp.element.querySelector('[data-testid=cxrai-heatmap-label]')?.textContent ?? null;
   });
 }
@@ -143,10 +151,14 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     // The server's COOP/COEP headers make the page cross-origin isolated: WASM may use threads.
     await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
     const cli = JSON.parse(
-      execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['extension/src/cli/main.ts', 'predict', FIRST_FILE, '--json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+        ['extension/src/cli/main.ts', 'predict', FIRST_FILE, '--json'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      ),
     ) as CliPrediction;
     const state = await page.evaluate(inPageViewportState);
     firstKey = String(await page.getAttribute('[data-testid=cxrai-findings]', 'data-image-key'));
@@ -167,10 +179,16 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     // The operating threshold is the finding's cut-off, beside its probability; the heatmap toggle
     // says nothing of thresholds.
     const row = page.locator(`[data-testid=cxrai-finding-row][data-finding="${FINDING}"]`);
-    await expect(row.locator('[data-testid=cxrai-cutoff]').textContent()).resolves.toMatch(/^\s*cut-off \d+(\.\d)?%\s*$/);
+    await expect(row.locator('[data-testid=cxrai-cutoff]').textContent()).resolves.toMatch(
+      /^\s*cut-off \d+(\.\d)?%\s*$/,
+    );
     await expect(row.locator('label').textContent()).resolves.not.toMatch(/threshold/i);
-    await expect(page.textContent('[data-testid=cxrai-legend]')).resolves.toMatch(/low contribution.*high contribution/);
-    fullScale = await page.evaluate(() => (window as any).services.chestXrayAiService.getState().result.heatmapFullScale as number);
+    await expect(page.textContent('[data-testid=cxrai-legend]')).resolves.toMatch(
+      /low contribution.*high contribution/,
+    );
+    fullScale = await page.evaluate(
+      () => (window as any).services.chestXrayAiService.getState().result.heatmapFullScale as number,
+    );
     expect(fullScale).toBeGreaterThan(0);
   });
 
@@ -211,7 +229,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     const withHeat = await screenshot('3-transformed-heatmap');
     await setHeatmap(false);
     const withoutHeat = await screenshot('4-transformed-no-heatmap');
-    expect(rgbDistance(sampleRgb(withHeat, moved.hot.page), sampleRgb(withoutHeat, moved.hot.page))).toBeGreaterThan(60);
+    expect(rgbDistance(sampleRgb(withHeat, moved.hot.page), sampleRgb(withoutHeat, moved.hot.page))).toBeGreaterThan(
+      60,
+    );
     expect(rgbDistance(sampleRgb(withHeat, moved.cold.page), sampleRgb(withoutHeat, moved.cold.page))).toBeLessThan(6);
     await setHeatmap(true);
   });
@@ -222,7 +242,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     await expect(viewportLabel()).resolves.toBeNull();
     // The layer's derived image leaves Cornerstone's cache with it.
     await expect(page.evaluate(inPageIsCached, probe.derivedImageId)).resolves.toBe(false);
-    await expect(page.locator(`[data-testid=cxrai-heatmap-toggle][data-finding="${FINDING}"]`).isChecked()).resolves.toBe(false);
+    await expect(
+      page.locator(`[data-testid=cxrai-heatmap-toggle][data-finding="${FINDING}"]`).isChecked(),
+    ).resolves.toBe(false);
 
     await setHeatmap(true);
     await expect(page.textContent('[data-testid=cxrai-drawn]')).resolves.toContain(FINDING);
@@ -230,7 +252,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     const atClick = await page.evaluate((actor) => {
       const w = window as any;
       (document.querySelector('[data-testid=cxrai-run]') as HTMLButtonElement).click();
-      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(
+        w.services.viewportGridService.getActiveViewportId(),
+      );
       return {
         layer: vp.getActors().some((a: { uid: string }) => a.uid === actor),
         label: !!vp.element.querySelector('[data-testid=cxrai-heatmap-label]'),
@@ -247,7 +271,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     // image event for the same image, rather than staying listed as drawn while gone.
     await page.evaluate(async (actor) => {
       const w = window as any;
-      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+      const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(
+        w.services.viewportGridService.getActiveViewportId(),
+      );
       vp.removeActors([actor]);
       await vp.setStack([vp.getCurrentImageId()], 0);
     }, ACTOR);
@@ -272,7 +298,8 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       };
       w.__cxrStatuses = [];
       w.__cxrStatusWatch = service.subscribe(service.EVENTS.STATE_CHANGED, (state: any) => {
-        if (w.__cxrStatuses[w.__cxrStatuses.length - 1] !== state.analysis.status) w.__cxrStatuses.push(state.analysis.status);
+        if (w.__cxrStatuses[w.__cxrStatuses.length - 1] !== state.analysis.status)
+          w.__cxrStatuses.push(state.analysis.status);
       });
     });
     await page.locator('[data-cy=study-browser-thumbnail][data-series="2"]').dblclick();
@@ -335,10 +362,14 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     const fileB = 'nih-00001968_000.dcm';
     const cliFor = (file: string) =>
       JSON.parse(
-        execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['extension/src/cli/main.ts', 'predict', path.join(PATHS.study, file), '--json'], {
-          cwd: ROOT,
-          encoding: 'utf8',
-        }),
+        execFileSync(
+          path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+          ['extension/src/cli/main.ts', 'predict', path.join(PATHS.study, file), '--json'],
+          {
+            cwd: ROOT,
+            encoding: 'utf8',
+          },
+        ),
       ) as CliPrediction;
     const [cliA, cliB] = [cliFor(fileA), cliFor(fileB)];
     const imageA = `dicomweb:/demo-study/${fileA}`;
@@ -347,7 +378,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       await page.evaluate(
         async ({ a, b }) => {
           const w = window as any;
-          const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+          const cs = w.extensionManager
+            .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+            .exports.getCornerstoneLibraries().cornerstone;
           const pool = cs.imageLoadPoolManager;
           const addRequest = pool.addRequest;
           w.__cxrHeld = [];
@@ -355,11 +388,18 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
             pool.addRequest = addRequest;
             for (const send of w.__cxrHeld.splice(0)) send();
           };
-          pool.addRequest = function (fn: unknown, type: unknown, details: { imageId?: string } | undefined, priority: unknown) {
+          pool.addRequest = function (
+            fn: unknown,
+            type: unknown,
+            details: { imageId?: string } | undefined,
+            priority: unknown,
+          ) {
             if (details?.imageId === b) w.__cxrHeld.push(() => addRequest.call(pool, fn, type, details, priority));
             else addRequest.call(pool, fn, type, details, priority);
           };
-          const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+          const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(
+            w.services.viewportGridService.getActiveViewportId(),
+          );
           await vp.setStack([a, b], 0);
         },
         { a: imageA, b: imageB },
@@ -371,13 +411,22 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       await page.evaluate(inPageWatchStaleLayers, { actorUID: ACTOR, oldKey: cliA.image });
       const held = await page.evaluate(() => {
         const w = window as any;
-        const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+        const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(
+          w.services.viewportGridService.getActiveViewportId(),
+        );
         void vp.setImageIdIndex(1);
-        return { current: vp.getCurrentImageId() as string, shown: vp.getCornerstoneImage()?.imageId as string, held: w.__cxrHeld.length as number };
+        return {
+          current: vp.getCurrentImageId() as string,
+          shown: vp.getCornerstoneImage()?.imageId as string,
+          held: w.__cxrHeld.length as number,
+        };
       });
       // The race the adapter must see through: B is current, A is still the image on screen.
       expect(held).toEqual({ current: imageB, shown: imageA, held: 1 });
-      await page.waitForFunction((key) => document.querySelector('[data-testid=cxrai-active-image]')?.getAttribute('data-image-key') === key, cliB.image);
+      await page.waitForFunction(
+        (key) => document.querySelector('[data-testid=cxrai-active-image]')?.getAttribute('data-image-key') === key,
+        cliB.image,
+      );
       await page.waitForTimeout(3000); // far longer than one analysis takes here
       await expect(page.getAttribute('[data-testid=cxrai-panel]', 'data-analysis-status')).resolves.toBe('running');
       await expect(page.locator('[data-testid=cxrai-findings]').count()).resolves.toBe(0);
@@ -423,23 +472,24 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       expect(afterError.manifest).toBeGreaterThan(0);
       const firstActive = await page.getAttribute('[data-testid=cxrai-active-image]', 'data-image-key');
       await page.locator('[data-cy=study-browser-thumbnail][data-series="2"]').dblclick();
-      await page.waitForFunction(
-        (key) => {
-          const active = document.querySelector('[data-testid=cxrai-active-image]');
-          return !!active && active.getAttribute('data-image-key') !== key;
-        },
-        firstActive,
-      );
+      await page.waitForFunction((key) => {
+        const active = document.querySelector('[data-testid=cxrai-active-image]');
+        return !!active && active.getAttribute('data-image-key') !== key;
+      }, firstActive);
       await page.waitForTimeout(2000);
       expect(downloads()).toEqual(afterError);
       await expect(error.textContent()).resolves.toMatch(/model could not be loaded/i);
       await page.click('[data-testid=cxrai-run]');
-      await page.waitForFunction(() => document.querySelector('[data-testid=cxrai-panel]')?.getAttribute('data-model-status') === 'error');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=cxrai-panel]')?.getAttribute('data-model-status') === 'error',
+      );
       expect(downloads().manifest).toBe(afterError.manifest + 1);
       // The image is displayed all the same.
       await page.waitForFunction(() => {
         const w = window as any;
-        const vp = w.services?.cornerstoneViewportService?.getCornerstoneViewport(w.services.viewportGridService.getActiveViewportId());
+        const vp = w.services?.cornerstoneViewportService?.getCornerstoneViewport(
+          w.services.viewportGridService.getActiveViewportId(),
+        );
         return !!vp?.getCornerstoneImage?.();
       });
       await screenshot('7-broken-model');

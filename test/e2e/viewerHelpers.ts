@@ -29,11 +29,17 @@ type OhifWindow = Window & {
 };
 
 /** Actor UIDs of the active viewport and the image it shows. */
-export function inPageViewportState(): { imageId: string; actors: { uid: string; referencedId: string }[]; sop?: string } {
+export function inPageViewportState(): {
+  imageId: string;
+  actors: { uid: string; referencedId: string }[];
+  sop?: string;
+} {
   const w = window as unknown as OhifWindow;
   const id = w.services.viewportGridService.getActiveViewportId();
   const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(id);
-  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  const cs = w.extensionManager
+    .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+    .exports.getCornerstoneLibraries().cornerstone;
   const imageId = vp.getCurrentImageId();
   return {
     imageId,
@@ -45,7 +51,9 @@ export function inPageViewportState(): { imageId: string; actors: { uid: string;
 /** Whether Cornerstone's cache holds an image. */
 export function inPageIsCached(imageId: string): boolean {
   const w = window as unknown as OhifWindow;
-  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  const cs = w.extensionManager
+    .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+    .exports.getCornerstoneLibraries().cornerstone;
   return !!cs.cache.getImageLoadObject(imageId);
 }
 
@@ -53,11 +61,17 @@ export function inPageIsCached(imageId: string): boolean {
  * Finds, on a finding's heatmap layer, its hottest pixel and a cold pixel (no heat in a wide
  * neighbourhood, near the image centre) and where both are drawn on the page right now.
  */
-export function inPageHeatProbe(args: { actorUID: string; fullScale: number; keep?: { hot: [number, number]; cold: [number, number] } }): HeatProbe {
+export function inPageHeatProbe(args: {
+  actorUID: string;
+  fullScale: number;
+  keep?: { hot: [number, number]; cold: [number, number] };
+}): HeatProbe {
   const w = window as unknown as OhifWindow;
   const id = w.services.viewportGridService.getActiveViewportId();
   const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(id);
-  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  const cs = w.extensionManager
+    .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+    .exports.getCornerstoneLibraries().cornerstone;
   const actor = vp.getActors().find((a: any) => a.uid === args.actorUID);
   if (!actor) throw new Error(`no actor ${args.actorUID}`);
   const derivedImageId: string = actor.referencedId;
@@ -132,7 +146,9 @@ export function inPageHeatProbe(args: { actorUID: string; fullScale: number; kee
  */
 export function inPageWatchStaleLayers(args: { actorUID: string; oldKey: string }): void {
   const w = window as unknown as OhifWindow & Record<string, any>;
-  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  const cs = w.extensionManager
+    .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+    .exports.getCornerstoneLibraries().cornerstone;
   w.__cxrStale = [];
   w.__cxrNewFrames = 0;
   w.__cxrWatch = (event: CustomEvent<{ viewportId?: string }>) => {
@@ -151,7 +167,9 @@ export function inPageWatchStaleLayers(args: { actorUID: string; oldKey: string 
 /** Stops the watch: the images on which an old layer was rendered, and how many frames of other images it saw. */
 export function inPageStopWatchingStaleLayers(): { stale: string[]; newFrames: number } {
   const w = window as unknown as OhifWindow & Record<string, any>;
-  const cs = w.extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common').exports.getCornerstoneLibraries().cornerstone;
+  const cs = w.extensionManager
+    .getModuleEntry('@ohif/extension-cornerstone.utilityModule.common')
+    .exports.getCornerstoneLibraries().cornerstone;
   document.removeEventListener(cs.Enums.Events.IMAGE_RENDERED, w.__cxrWatch, true);
   return { stale: w.__cxrStale, newFrames: w.__cxrNewFrames };
 }

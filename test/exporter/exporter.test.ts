@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateManifest } from '../../extension/src/engine/manifest/validateManifest';
 import type { ModelManifest } from '../../extension/src/engine/types/ModelManifest';
-import { EXPORTER_DIR, exporterEnv, exporterPython, hasExporterDependencies } from '../../models/exporter/exporterPython';
+import {
+  EXPORTER_DIR,
+  exporterEnv,
+  exporterPython,
+  hasExporterDependencies,
+} from '../../models/exporter/exporterPython';
 
 const ROOT = resolve(__dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -23,8 +28,20 @@ const TOLERANCE = 1e-4;
 /** A DenseNet-121 export with its proof takes 5-30 s on a busy 2-core machine. */
 const SLOW = 300_000;
 const NIH_14 = [
-  'Atelectasis', 'Cardiomegaly', 'Effusion', 'Infiltration', 'Mass', 'Nodule', 'Pneumonia',
-  'Pneumothorax', 'Consolidation', 'Edema', 'Emphysema', 'Fibrosis', 'Pleural_Thickening', 'Hernia',
+  'Atelectasis',
+  'Cardiomegaly',
+  'Effusion',
+  'Infiltration',
+  'Mass',
+  'Nodule',
+  'Pneumonia',
+  'Pneumothorax',
+  'Consolidation',
+  'Edema',
+  'Emphysema',
+  'Fibrosis',
+  'Pleural_Thickening',
+  'Hernia',
 ];
 
 const python = exporterPython();
@@ -62,7 +79,9 @@ function exportModel(args: string[]): SpawnSyncReturns<string> {
 function readExport(out: string) {
   const manifest = validateManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
   const report = JSON.parse(readFileSync(join(out, 'export-report.json'), 'utf8')) as ExportReport;
-  const modelSha = createHash('sha256').update(readFileSync(join(out, manifest.file))).digest('hex');
+  const modelSha = createHash('sha256')
+    .update(readFileSync(join(out, manifest.file)))
+    .digest('hex');
   return { manifest, report, modelSha };
 }
 
@@ -74,12 +93,19 @@ describeWithTorch('model exporter', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'exporter-test-'));
     checkpoints = join(work, 'checkpoints');
-    const images = readdirSync(FIXTURES).filter((f) => f.endsWith('.png')).map((f) => join(FIXTURES, f));
+    const images = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => join(FIXTURES, f));
     const made = spawnSync(
       python,
       [
-        join(EXPORTER_DIR, 'make_test_checkpoints.py'), '--out-dir', checkpoints,
-        '--layouts', 'arnoweng,jrzech,txv,broken', '--calibration-images', ...images,
+        join(EXPORTER_DIR, 'make_test_checkpoints.py'),
+        '--out-dir',
+        checkpoints,
+        '--layouts',
+        'arnoweng,jrzech,txv,broken',
+        '--calibration-images',
+        ...images,
       ],
       { cwd: ROOT, encoding: 'utf8', env: exporterEnv() },
     );
@@ -100,15 +126,19 @@ describeWithTorch('model exporter', () => {
     }
   });
 
-  it('passes its Python unit tests', () => {
-    const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', EXPORTER_DIR, '-p', 'test_*.py'], {
-      cwd: EXPORTER_DIR,
-      encoding: 'utf8',
-      env: exporterEnv(),
-    });
-    expect(run.stderr).toMatch(/\nOK/);
-    expect(run.status).toBe(0);
-  }, SLOW);
+  it(
+    'passes its Python unit tests',
+    () => {
+      const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', EXPORTER_DIR, '-p', 'test_*.py'], {
+        cwd: EXPORTER_DIR,
+        encoding: 'utf8',
+        env: exporterEnv(),
+      });
+      expect(run.stderr).toMatch(/\nOK/);
+      expect(run.status).toBe(0);
+    },
+    SLOW,
+  );
 
   const layouts = [
     { layout: 'arnoweng/CheXNet state dict', format: 'chexnet', file: 'model.pth.tar', fp16: false },
@@ -116,50 +146,93 @@ describeWithTorch('model exporter', () => {
     { layout: 'torchxrayvision pickled model', format: 'torchxrayvision', file: 'nih-densenet121-best.pt', fp16: true },
   ];
 
-  it.each(layouts)('exports a $layout and proves it equal to PyTorch', ({ layout, format, file, fp16 }) => {
-    const out = join(work, file.replace(/\W/g, '-'));
-    const run = exportModel(['--format', format, '--checkpoint', join(checkpoints, file), '--out', out, ...(fp16 ? ['--fp16-weights'] : [])]);
-    if (run.status !== 0) throw new Error(`export failed:\n${run.stdout}\n${run.stderr}`);
-    expect(run.stdout).toMatch(/largest: probabilities \S+, CAMs \S+/);
+  it.each(layouts)(
+    'exports a $layout and proves it equal to PyTorch',
+    ({ layout, format, file, fp16 }) => {
+      const out = join(work, file.replace(/\W/g, '-'));
+      const run = exportModel([
+        '--format',
+        format,
+        '--checkpoint',
+        join(checkpoints, file),
+        '--out',
+        out,
+        ...(fp16 ? ['--fp16-weights'] : []),
+      ]);
+      if (run.status !== 0) throw new Error(`export failed:\n${run.stdout}\n${run.stderr}`);
+      expect(run.stdout).toMatch(/largest: probabilities \S+, CAMs \S+/);
 
-    const { manifest, report, modelSha } = readExport(out);
-    expect(manifest.sha256).toBe(modelSha);
-    expect(report.model.sha256).toBe(modelSha);
-    expect(report.proof.images).toHaveLength(2);
-    expect(report.proof.probabilityMaxDiff).toBeLessThanOrEqual(TOLERANCE);
-    expect(report.proof.camMaxDiff).toBeLessThanOrEqual(TOLERANCE);
-    expect(manifest.demo).toBe(false);
-    expect(manifest.outputs.cams.shape).toEqual([1, manifest.findings.length, 7, 7]);
-    measured.push(
-      `  ${layout}: probabilities ${report.proof.probabilityMaxDiff.toExponential(2)}, CAMs ${report.proof.camMaxDiff.toExponential(2)}` +
-        (report.fp16 ? `; fp16 weights: probabilities ${report.fp16.probabilityMaxDiff.toExponential(2)}, CAMs ${report.fp16.camMaxDiff.toExponential(2)}` : ''),
-    );
-    checkLayoutSpecifics(format, file, manifest, report, run.stdout);
-  }, SLOW);
+      const { manifest, report, modelSha } = readExport(out);
+      expect(manifest.sha256).toBe(modelSha);
+      expect(report.model.sha256).toBe(modelSha);
+      expect(report.proof.images).toHaveLength(2);
+      expect(report.proof.probabilityMaxDiff).toBeLessThanOrEqual(TOLERANCE);
+      expect(report.proof.camMaxDiff).toBeLessThanOrEqual(TOLERANCE);
+      expect(manifest.demo).toBe(false);
+      expect(manifest.outputs.cams.shape).toEqual([1, manifest.findings.length, 7, 7]);
+      measured.push(
+        `  ${layout}: probabilities ${report.proof.probabilityMaxDiff.toExponential(2)}, CAMs ${report.proof.camMaxDiff.toExponential(2)}` +
+          (report.fp16
+            ? `; fp16 weights: probabilities ${report.fp16.probabilityMaxDiff.toExponential(2)}, CAMs ${report.fp16.camMaxDiff.toExponential(2)}`
+            : ''),
+      );
+      checkLayoutSpecifics(format, file, manifest, report, run.stdout);
+    },
+    SLOW,
+  );
 
-  it('names the unexpected and missing keys of a checkpoint it cannot read, and writes nothing', () => {
-    const out = join(work, 'broken-out');
-    const run = exportModel(['--format', 'chexnet', '--checkpoint', join(checkpoints, 'broken.pth.tar'), '--out', out]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('unexpected keys: module.densenet121.features.norm6.weight');
-    expect(run.stderr).toContain('missing keys: module.densenet121.features.norm5.weight');
-    expect(run.stderr).not.toContain('Traceback');
-    expect(existsSync(out)).toBe(false);
-  }, SLOW);
+  it(
+    'names the unexpected and missing keys of a checkpoint it cannot read, and writes nothing',
+    () => {
+      const out = join(work, 'broken-out');
+      const run = exportModel([
+        '--format',
+        'chexnet',
+        '--checkpoint',
+        join(checkpoints, 'broken.pth.tar'),
+        '--out',
+        out,
+      ]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('unexpected keys: module.densenet121.features.norm6.weight');
+      expect(run.stderr).toContain('missing keys: module.densenet121.features.norm5.weight');
+      expect(run.stderr).not.toContain('Traceback');
+      expect(existsSync(out)).toBe(false);
+    },
+    SLOW,
+  );
 
-  it('fails, and writes nothing, when the engine and PyTorch differ by more than the tolerance', () => {
-    const out = join(work, 'strict-out');
-    const run = exportModel([
-      '--format', 'chexnet', '--checkpoint', join(checkpoints, 'checkpoint'), '--out', out,
-      '--tolerance', '1e-12', '--verify-images', join(FIXTURES, 'txv__00000001_000.png'),
-    ]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/differs from PyTorch by \S+, more than the tolerance 1e-12/);
-    expect(existsSync(out)).toBe(false);
-  }, SLOW);
+  it(
+    'fails, and writes nothing, when the engine and PyTorch differ by more than the tolerance',
+    () => {
+      const out = join(work, 'strict-out');
+      const run = exportModel([
+        '--format',
+        'chexnet',
+        '--checkpoint',
+        join(checkpoints, 'checkpoint'),
+        '--out',
+        out,
+        '--tolerance',
+        '1e-12',
+        '--verify-images',
+        join(FIXTURES, 'txv__00000001_000.png'),
+      ]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/differs from PyTorch by \S+, more than the tolerance 1e-12/);
+      expect(existsSync(out)).toBe(false);
+    },
+    SLOW,
+  );
 });
 
-function checkLayoutSpecifics(format: string, file: string, manifest: ModelManifest, report: ExportReport, stdout: string) {
+function checkLayoutSpecifics(
+  format: string,
+  file: string,
+  manifest: ModelManifest,
+  report: ExportReport,
+  stdout: string,
+) {
   if (format === 'chexnet') {
     expect(manifest.findings.map((f) => f.name)).toEqual(NIH_14);
     expect(manifest.input.channels).toBe(3);
@@ -174,8 +247,20 @@ function checkLayoutSpecifics(format: string, file: string, manifest: ModelManif
   } else {
     // The 4 outputs torchxrayvision's NIH weights were not trained on are left out; op_threshs become thresholds.
     expect(manifest.findings.map((f) => f.name)).toEqual([
-      'Atelectasis', 'Consolidation', 'Infiltration', 'Pneumothorax', 'Edema', 'Emphysema', 'Fibrosis',
-      'Effusion', 'Pneumonia', 'Pleural_Thickening', 'Cardiomegaly', 'Nodule', 'Mass', 'Hernia',
+      'Atelectasis',
+      'Consolidation',
+      'Infiltration',
+      'Pneumothorax',
+      'Edema',
+      'Emphysema',
+      'Fibrosis',
+      'Effusion',
+      'Pneumonia',
+      'Pleural_Thickening',
+      'Cardiomegaly',
+      'Nodule',
+      'Mass',
+      'Hernia',
     ]);
     manifest.findings.forEach((f, i) => expect(f.threshold).toBeCloseTo(0.2 + 0.03 * i, 6));
     expect(report.findings.dropped).toHaveLength(4);

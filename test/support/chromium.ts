@@ -9,7 +9,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * Debian's Chromium, headless, in a fresh profile, with no traffic of its own: the flags this
  * machine needs (see the platform notes). `webgpu` adds the software WebGPU adapter.
  */
-export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: { webgpu?: boolean } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'cxr-chromium-'));
   const args = [
     '--no-sandbox',
@@ -20,7 +22,11 @@ export async function launchChromium(options: { webgpu?: boolean } = {}): Promis
     '--disable-sync',
   ];
   if (options.webgpu) args.push('--enable-unsafe-webgpu');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args,
+  });
   return {
     context,
     close: async () => {

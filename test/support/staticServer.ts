@@ -14,7 +14,10 @@ export interface StaticServer {
  * A loopback-only server for browser tests and benchmarks: URL prefix -> folder, plus inline pages,
  * with the demo server's file serving and cross-origin isolation headers (WASM threads).
  */
-export async function startStaticServer(mounts: Record<string, string>, pages: Record<string, string> = {}): Promise<StaticServer> {
+export async function startStaticServer(
+  mounts: Record<string, string>,
+  pages: Record<string, string> = {},
+): Promise<StaticServer> {
   const requests: string[] = [];
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer((req, res) => {

@@ -50,9 +50,11 @@ async function main(argv: string[]): Promise<void> {
   if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
   const threads = parseThreads(values.threads);
   if (command === 'predict') {
-    if (!(values.colormap in COLORMAPS)) throw new UsageError(`--colormap must be one of ${Object.keys(COLORMAPS).join(', ')}`);
+    if (!(values.colormap in COLORMAPS))
+      throw new UsageError(`--colormap must be one of ${Object.keys(COLORMAPS).join(', ')}`);
     const heatmapThreshold = Number(values['heatmap-threshold']);
-    if (!(heatmapThreshold >= 0 && heatmapThreshold <= 1)) throw new UsageError('--heatmap-threshold must be between 0 and 1');
+    if (!(heatmapThreshold >= 0 && heatmapThreshold <= 1))
+      throw new UsageError('--heatmap-threshold must be between 0 and 1');
     await predict({
       file: target,
       manifest: values.model,
@@ -74,7 +76,12 @@ async function main(argv: string[]): Promise<void> {
 /** One line, no stack trace: the message is written for the person at the terminal. */
 function describe(error: unknown): string {
   if (error instanceof EngineError || error instanceof UsageError) return error.message;
-  if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) return error.message;
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')
+  )
+    return error.message;
   return `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
 }
 

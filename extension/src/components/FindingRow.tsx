@@ -24,11 +24,18 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
       data-positive={String(positive)}
     >
       <div className="cxrai-finding-head">
-        <span className="cxrai-finding-name" title={trained ? name : `${name}: the model was not trained on this finding.`}>
+        <span
+          className="cxrai-finding-name"
+          title={trained ? name : `${name}: the model was not trained on this finding.`}
+        >
           {name}
         </span>
         <span className="cxrai-prob">{percent(probability)}</span>
-        <span className="cxrai-cutoff" data-testid="cxrai-cutoff" title="Operating threshold: at or above it the finding is flagged">
+        <span
+          className="cxrai-cutoff"
+          data-testid="cxrai-cutoff"
+          title="Operating threshold: at or above it the finding is flagged"
+        >
           cut-off {percentText(threshold)}
         </span>
       </div>
@@ -41,7 +48,11 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
         aria-label={`${name} ${percent(probability)}, cut-off ${percentText(threshold)}`}
       >
         <div className="cxrai-bar-fill" style={{ width: percent(Math.min(1, Math.max(0, probability))) }} />
-        <div className="cxrai-bar-threshold" style={{ left: percent(threshold) }} title={`Cut-off (operating threshold) ${percentText(threshold)}`} />
+        <div
+          className="cxrai-bar-threshold"
+          style={{ left: percent(threshold) }}
+          title={`Cut-off (operating threshold) ${percentText(threshold)}`}
+        />
       </div>
       <div className="cxrai-finding-foot">
         <label className="cxrai-toggle" htmlFor={inputId}>
@@ -56,7 +67,11 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
           />
           heatmap
         </label>
-        {positive && <span className="cxrai-flag" title="At or above the cut-off (operating threshold)">above cut-off</span>}
+        {positive && (
+          <span className="cxrai-flag" title="At or above the cut-off (operating threshold)">
+            above cut-off
+          </span>
+        )}
       </div>
     </li>
   );

@@ -13,13 +13,21 @@ export interface HeatmapControlsProps {
 
 function gradient(name: ColormapName): string {
   const stops = COLORMAPS[name].map(
-    ([t, r, g, b]) => `rgb(${Math.round(r * 255)},${Math.round(g * 255)},${Math.round(b * 255)}) ${(t * 100).toFixed(0)}%`,
+    ([t, r, g, b]) =>
+      `rgb(${Math.round(r * 255)},${Math.round(g * 255)},${Math.round(b * 255)}) ${(t * 100).toFixed(0)}%`,
   );
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
 
 /** Shared look of every shown heatmap, and what its colours mean. */
-export function HeatmapControls({ settings, fullScale, onOpacity, onThreshold, onColormap, onHideAll }: HeatmapControlsProps) {
+export function HeatmapControls({
+  settings,
+  fullScale,
+  onOpacity,
+  onThreshold,
+  onColormap,
+  onHideAll,
+}: HeatmapControlsProps) {
   return (
     <section className="cxrai-controls" aria-label="Heatmap display">
       <label>

@@ -9,7 +9,12 @@ export function ModelBanner({ model }: { model: ModelState }) {
   const loud = needsWarningBanner(demo, intendedUse);
   if (!model.identity) return null;
   return (
-    <div className={loud ? 'cxrai-banner' : 'cxrai-notice'} data-testid="cxrai-banner" data-demo={String(!!demo)} role={loud ? 'alert' : undefined}>
+    <div
+      className={loud ? 'cxrai-banner' : 'cxrai-notice'}
+      data-testid="cxrai-banner"
+      data-demo={String(!!demo)}
+      role={loud ? 'alert' : undefined}
+    >
       {demo && <strong>DEMO MODEL: untrained weights. Results are meaningless and not a diagnosis.</strong>}
       {intendedUse && <div>{intendedUse}</div>}
       {!demo && <div>Decision support only: the reader makes the diagnosis.</div>}

@@ -37,7 +37,12 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
     : [];
 
   return (
-    <div className="cxrai-panel" data-testid="cxrai-panel" data-analysis-status={analysis.status} data-model-status={model.status}>
+    <div
+      className="cxrai-panel"
+      data-testid="cxrai-panel"
+      data-analysis-status={analysis.status}
+      data-model-status={model.status}
+    >
       <ModelBanner model={model} />
       <StatusLine model={model} result={result} />
 
@@ -117,8 +122,8 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
         </>
       )}
       <p className="cxrai-footnote">
-        Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks;
-        each is shown against its cut-off (the model&apos;s operating threshold).
+        Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks; each
+        is shown against its cut-off (the model&apos;s operating threshold).
       </p>
     </div>
   );

@@ -17,7 +17,11 @@ import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscripti
 import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries';
 import { HeatmapLayers } from '../utils/HeatmapLayers';
 import { describeError } from '../utils/describeError';
-import { displayedImage, radiographPixelsFromViewport, type DisplayedImage } from '../utils/radiographPixelsFromViewport';
+import {
+  displayedImage,
+  radiographPixelsFromViewport,
+  type DisplayedImage,
+} from '../utils/radiographPixelsFromViewport';
 import { heatmapLabelText } from '../utils/wording';
 import { defaultOrtBaseUrl, loadOrt } from './loadOrt';
 
@@ -349,7 +353,10 @@ export class ChestXrayAiService {
         drawn: [],
         analysis: isStack
           ? { status: 'waiting-for-image' }
-          : { status: 'not-applicable', message: 'Chest X-ray AI works on a single radiograph in a 2D (stack) viewport.' },
+          : {
+              status: 'not-applicable',
+              message: 'Chest X-ray AI works on a single radiograph in a 2D (stack) viewport.',
+            },
       });
       return;
     }
@@ -394,7 +401,10 @@ export class ChestXrayAiService {
     return this.analyse({ force, retryModel: true });
   }
 
-  private async analyse({ force = false, retryModel = false }: { force?: boolean; retryModel?: boolean } = {}): Promise<void> {
+  private async analyse({
+    force = false,
+    retryModel = false,
+  }: { force?: boolean; retryModel?: boolean } = {}): Promise<void> {
     const active = this.state.active;
     if (!active) return;
     if (!force && this.results.has(active.imageKey)) {
@@ -403,7 +413,13 @@ export class ChestXrayAiService {
       return;
     }
     const inFlight = this.running;
-    if (!force && inFlight && this.gate.isCurrent(inFlight) && inFlight.channel === active.viewportId && inFlight.imageKey === active.imageKey) {
+    if (
+      !force &&
+      inFlight &&
+      this.gate.isCurrent(inFlight) &&
+      inFlight.channel === active.viewportId &&
+      inFlight.imageKey === active.imageKey
+    ) {
       return; // already running on this image
     }
     const token = this.gate.begin(active.imageKey, active.viewportId);
@@ -411,7 +427,11 @@ export class ChestXrayAiService {
     // The old result's heatmaps go with it.
     this.clearLayers(active.viewportId);
     this.activeMaps = undefined;
-    this.setState({ result: undefined, drawn: [], analysis: { status: 'running', message: 'Analysing this radiograph…' } });
+    this.setState({
+      result: undefined,
+      drawn: [],
+      analysis: { status: 'running', message: 'Analysing this radiograph…' },
+    });
     try {
       const model = await this.ensureModel({ retry: retryModel });
       if (!this.gate.isCurrent(token)) return;
@@ -475,7 +495,11 @@ export class ChestXrayAiService {
   setHeatmapVisible(finding: string, visible?: boolean): void {
     const current = this.state.heatmaps.visible;
     const on = visible ?? !current.includes(finding);
-    const next = on ? (current.includes(finding) ? current : [...current, finding]) : current.filter((f) => f !== finding);
+    const next = on
+      ? current.includes(finding)
+        ? current
+        : [...current, finding]
+      : current.filter((f) => f !== finding);
     this.setState({ heatmaps: { ...this.state.heatmaps, visible: next } });
     this.drawLayers();
   }
@@ -484,7 +508,8 @@ export class ChestXrayAiService {
     const heatmaps = { ...this.state.heatmaps };
     if (typeof look.opacity === 'number') heatmaps.opacity = Math.min(1, Math.max(0, look.opacity));
     if (typeof look.threshold === 'number') heatmaps.threshold = Math.min(0.99, Math.max(0, look.threshold));
-    if (look.colormap === 'jet' || look.colormap === 'turbo' || look.colormap === 'hot') heatmaps.colormap = look.colormap;
+    if (look.colormap === 'jet' || look.colormap === 'turbo' || look.colormap === 'hot')
+      heatmaps.colormap = look.colormap;
     this.setState({ heatmaps });
     this.drawLayers();
   }
@@ -523,7 +548,11 @@ export class ChestXrayAiService {
     if (!viewport) return;
     try {
       // The result must belong to the image on screen, or nothing is drawn.
-      if (!result || result.imageKey !== active.imageKey || displayedImage(this.cornerstone, viewport)?.imageKey !== active.imageKey) {
+      if (
+        !result ||
+        result.imageKey !== active.imageKey ||
+        displayedImage(this.cornerstone, viewport)?.imageKey !== active.imageKey
+      ) {
         this.clearLayers(active.viewportId);
         return;
       }
@@ -540,7 +569,9 @@ export class ChestXrayAiService {
     } catch (error) {
       console.error('[chest-xray-ai] heatmap layer failed', error);
       this.clearLayers(active.viewportId);
-      this.setState({ analysis: { status: 'done', message: `The heatmap could not be drawn: ${describeError(error, 'heatmap')}` } });
+      this.setState({
+        analysis: { status: 'done', message: `The heatmap could not be drawn: ${describeError(error, 'heatmap')}` },
+      });
     }
   }
 

@@ -71,7 +71,12 @@ export class HeatmapLayers {
     for (const [key, layer] of [...this.layers.entries()]) {
       if (!key.startsWith(`${viewportId}\u0000`)) continue;
       const inScene = viewport.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId;
-      if (!inScene || layer.imageKey !== imageKey || layer.baseImageId !== baseImageId || !wanted.includes(layer.finding)) {
+      if (
+        !inScene ||
+        layer.imageKey !== imageKey ||
+        layer.baseImageId !== baseImageId ||
+        !wanted.includes(layer.finding)
+      ) {
         this.removeLayer(viewport, key, layer, false);
       }
     }
@@ -98,8 +103,8 @@ export class HeatmapLayers {
     for (const [key, layer] of [...this.layers.entries()]) {
       if (key.startsWith(`${viewportId}\u0000`)) this.removeLayer(viewport, key, layer, false);
     }
-    const leftovers: { uid: string; referencedId?: string }[] = (viewport.getActors?.() ?? []).filter((a: { uid: string }) =>
-      a.uid.startsWith(LAYER_PREFIX),
+    const leftovers: { uid: string; referencedId?: string }[] = (viewport.getActors?.() ?? []).filter(
+      (a: { uid: string }) => a.uid.startsWith(LAYER_PREFIX),
     );
     if (leftovers.length) {
       viewport.removeActors(leftovers.map((a) => a.uid));

@@ -5,7 +5,9 @@ describe('describeError', () => {
   it('names what failed to load for the administrator instead of blaming the network', () => {
     const url = 'https://pacs.example/plugins/ort/ort.webgpu.min.mjs';
     const text = describeError(
-      new Error(`the AI runtime (onnxruntime-web) could not be loaded from ${url} (Failed to fetch dynamically imported module: ${url}).`),
+      new Error(
+        `the AI runtime (onnxruntime-web) could not be loaded from ${url} (Failed to fetch dynamically imported module: ${url}).`,
+      ),
       'model',
     );
     expect(text).toContain(url);
@@ -15,7 +17,10 @@ describe('describeError', () => {
   });
 
   it("passes the engine's own words on for model problems", () => {
-    const text = describeError(new EngineError('model-unreadable', 'The model file https://x/model.onnx could not be read (HTTP 404).'), 'model');
+    const text = describeError(
+      new EngineError('model-unreadable', 'The model file https://x/model.onnx could not be read (HTTP 404).'),
+      'model',
+    );
     expect(text).toContain('https://x/model.onnx');
     expect(text).toMatch(/could not be loaded/);
   });

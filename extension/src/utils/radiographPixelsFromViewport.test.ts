@@ -4,7 +4,9 @@ import { displayedImage, radiographPixelsFromViewport } from './radiographPixels
 const IMAGE_ID = 'dicomweb:/demo-study/cr.dcm';
 
 function fakeCornerstone(modules: Record<string, unknown>): Cornerstone {
-  return { metaData: { get: (type: string, imageId: string) => (imageId === IMAGE_ID ? modules[type] : undefined) } } as unknown as Cornerstone;
+  return {
+    metaData: { get: (type: string, imageId: string) => (imageId === IMAGE_ID ? modules[type] : undefined) },
+  } as unknown as Cornerstone;
 }
 
 function fakeViewport(image: Record<string, unknown>, currentImageId = IMAGE_ID) {
@@ -28,7 +30,12 @@ const baseImage = {
 describe('radiographPixelsFromViewport', () => {
   const cornerstone = fakeCornerstone({
     sopCommonModule: { sopInstanceUID: '1.2.3' },
-    imagePixelModule: { photometricInterpretation: 'MONOCHROME1', samplesPerPixel: 1, bitsStored: 15, pixelRepresentation: 0 },
+    imagePixelModule: {
+      photometricInterpretation: 'MONOCHROME1',
+      samplesPerPixel: 1,
+      bitsStored: 15,
+      pixelRepresentation: 0,
+    },
     voiLutModule: { windowCenter: [15000, 100], windowWidth: [30000, 50], voiLUTFunction: 'LINEAR' },
     modalityLutModule: { rescaleSlope: 2, rescaleIntercept: -10 },
     generalSeriesModule: { modality: 'CR', seriesDescription: 'chest' },
@@ -57,7 +64,10 @@ describe('radiographPixelsFromViewport', () => {
   it('reports rescale as applied when the loader pre-scaled the pixels', () => {
     const got = radiographPixelsFromViewport(
       cornerstone,
-      fakeViewport({ ...baseImage, preScale: { scaled: true, scalingParameters: { rescaleSlope: 2, rescaleIntercept: -10 } } }),
+      fakeViewport({
+        ...baseImage,
+        preScale: { scaled: true, scalingParameters: { rescaleSlope: 2, rescaleIntercept: -10 } },
+      }),
     );
     expect(got?.pixels.rescaleApplied).toBe(true);
   });
@@ -92,7 +102,12 @@ describe('radiographPixelsFromViewport', () => {
     const modalityTable = [5, 6, 7];
     const withLuts = fakeCornerstone({
       sopCommonModule: { sopInstanceUID: '1.2.3' },
-      imagePixelModule: { photometricInterpretation: 'MONOCHROME2', samplesPerPixel: 1, bitsStored: 12, pixelRepresentation: 0 },
+      imagePixelModule: {
+        photometricInterpretation: 'MONOCHROME2',
+        samplesPerPixel: 1,
+        bitsStored: 12,
+        pixelRepresentation: 0,
+      },
       voiLutModule: {
         windowCenter: [2048],
         windowWidth: [4096],
@@ -101,7 +116,9 @@ describe('radiographPixelsFromViewport', () => {
           { id: '2', firstValueMapped: 0, numBitsPerEntry: 8, lut: [1, 2] },
         ],
       },
-      modalityLutModule: { modalityLUTSequence: [{ id: '1', firstValueMapped: -2, numBitsPerEntry: 16, lut: modalityTable }] },
+      modalityLutModule: {
+        modalityLUTSequence: [{ id: '1', firstValueMapped: -2, numBitsPerEntry: 16, lut: modalityTable }],
+      },
     });
     const got = radiographPixelsFromViewport(withLuts, fakeViewport({ ...baseImage }));
     expect(got?.pixels.voiLut).toEqual({ firstValueMapped: 100, bitsPerEntry: 12, data: voiTable });
@@ -111,7 +128,10 @@ describe('radiographPixelsFromViewport', () => {
       voiLut: undefined,
       modalityLut: undefined,
     });
-    const empty = fakeCornerstone({ voiLutModule: { voiLUTSequence: [] }, modalityLutModule: { modalityLUTSequence: [{ lut: [] }] } });
+    const empty = fakeCornerstone({
+      voiLutModule: { voiLUTSequence: [] },
+      modalityLutModule: { modalityLUTSequence: [{ lut: [] }] },
+    });
     expect(radiographPixelsFromViewport(empty, fakeViewport({ ...baseImage }))?.pixels).toMatchObject({
       voiLut: undefined,
       modalityLut: undefined,
@@ -121,7 +141,8 @@ describe('radiographPixelsFromViewport', () => {
   it('keys a frame of a multi-frame object by SOPInstanceUID and frame, for WADO-URI and DICOMweb imageIds', () => {
     const metaData = { get: (type: string) => (type === 'sopCommonModule' ? { sopInstanceUID: '1.2.3' } : undefined) };
     const cs = { metaData } as unknown as Cornerstone;
-    const key = (imageId: string) => displayedImage(cs, { getCurrentImageId: () => imageId, getCornerstoneImage: () => undefined })?.imageKey;
+    const key = (imageId: string) =>
+      displayedImage(cs, { getCurrentImageId: () => imageId, getCornerstoneImage: () => undefined })?.imageKey;
     expect(key('wadouri:https://pacs/wado?requestType=WADO&objectUID=1.2.3&frame=4')).toBe('1.2.3#4');
     expect(key('dicomweb:https://pacs/file.dcm?frame=2')).toBe('1.2.3#2');
     expect(key('wadors:https://pacs/dicom-web/studies/1/series/2/instances/1.2.3/frames/7')).toBe('1.2.3#7');
@@ -130,7 +151,14 @@ describe('radiographPixelsFromViewport', () => {
 
   it('gives nothing for a viewport that is not a stack or has no image yet', () => {
     expect(radiographPixelsFromViewport(cornerstone, {})).toBeUndefined();
-    expect(radiographPixelsFromViewport(cornerstone, { getCurrentImageId: () => IMAGE_ID, getCornerstoneImage: () => undefined })).toBeUndefined();
-    expect(displayedImage(cornerstone, { getCurrentImageId: () => undefined, getCornerstoneImage: () => undefined })).toBeUndefined();
+    expect(
+      radiographPixelsFromViewport(cornerstone, {
+        getCurrentImageId: () => IMAGE_ID,
+        getCornerstoneImage: () => undefined,
+      }),
+    ).toBeUndefined();
+    expect(
+      displayedImage(cornerstone, { getCurrentImageId: () => undefined, getCornerstoneImage: () => undefined }),
+    ).toBeUndefined();
   });
 });

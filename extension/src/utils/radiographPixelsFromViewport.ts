@@ -52,7 +52,8 @@ export function describeImageId(cornerstone: Cornerstone, imageId: string): Disp
   const sopInstanceUid = sop?.sopInstanceUID ?? (instance?.SOPInstanceUID as string | undefined);
   const match = FRAME.exec(imageId);
   const frame = match?.[1] ?? match?.[2];
-  const series = metaData.get('generalSeriesModule', imageId) as { modality?: string; seriesDescription?: string } | undefined;
+  const series = metaData.get('generalSeriesModule', imageId) as
+    { modality?: string; seriesDescription?: string } | undefined;
   return {
     imageId,
     // Without a SOPInstanceUID the imageId is the only identity we have.
@@ -121,7 +122,11 @@ export function radiographPixelsFromViewport(
   const modalityLutItem = firstLut(modality.modalityLUTSequence);
   const voiLut: VoiLutTable | undefined =
     voiLutItem && first(voiLutItem.numBitsPerEntry) !== undefined
-      ? { firstValueMapped: first(voiLutItem.firstValueMapped) ?? 0, bitsPerEntry: first(voiLutItem.numBitsPerEntry)!, data: voiLutItem.lut }
+      ? {
+          firstValueMapped: first(voiLutItem.firstValueMapped) ?? 0,
+          bitsPerEntry: first(voiLutItem.numBitsPerEntry)!,
+          data: voiLutItem.lut,
+        }
       : undefined;
   const modalityLut: ModalityLutTable | undefined = modalityLutItem
     ? { firstValueMapped: first(modalityLutItem.firstValueMapped) ?? 0, data: modalityLutItem.lut }
@@ -135,11 +140,14 @@ export function radiographPixelsFromViewport(
     samplesPerPixel: image.color ? 3 : (first(pixelModule.samplesPerPixel) ?? 1),
     numberOfFrames,
     photometricInterpretation:
-      pixelModule.photometricInterpretation ?? (instance.PhotometricInterpretation as string | undefined) ?? (image.color ? 'RGB' : 'MONOCHROME2'),
+      pixelModule.photometricInterpretation ??
+      (instance.PhotometricInterpretation as string | undefined) ??
+      (image.color ? 'RGB' : 'MONOCHROME2'),
     bitsStored: first(pixelModule.bitsStored),
     pixelRepresentation: first(pixelModule.pixelRepresentation),
     rescaleSlope: first(scaled ? scaling?.rescaleSlope : undefined) ?? first(modality.rescaleSlope) ?? image.slope,
-    rescaleIntercept: first(scaled ? scaling?.rescaleIntercept : undefined) ?? first(modality.rescaleIntercept) ?? image.intercept,
+    rescaleIntercept:
+      first(scaled ? scaling?.rescaleIntercept : undefined) ?? first(modality.rescaleIntercept) ?? image.intercept,
     rescaleApplied: scaled,
     modalityLut,
     windowCenter: first(voi.windowCenter),

@@ -18,12 +18,12 @@ describe('needsWarningBanner', () => {
     expect(needsWarningBanner(false, intendedUse)).toBe(true);
   });
 
-  it.each(['Decision support for radiologists reading chest radiographs; not a diagnosis.', 'Second reader for adult PA chest films.'])(
-    'is off for an unrestricted intended use: %s',
-    (intendedUse) => {
-      expect(needsWarningBanner(false, intendedUse)).toBe(false);
-    },
-  );
+  it.each([
+    'Decision support for radiologists reading chest radiographs; not a diagnosis.',
+    'Second reader for adult PA chest films.',
+  ])('is off for an unrestricted intended use: %s', (intendedUse) => {
+    expect(needsWarningBanner(false, intendedUse)).toBe(false);
+  });
 });
 
 describe('panel wording', () => {
@@ -32,9 +32,11 @@ describe('panel wording', () => {
     expect(heatmapLabelText(false)).toMatch(/^AI heatmap.*not a diagnosis/);
   });
 
-  it("says where the model runs in plain words, and only when the engine left a note", () => {
+  it('says where the model runs in plain words, and only when the engine left a note', () => {
     const note = 'Running on the CPU (WASM): WebGPU could not start the model (Error: no available backend found).';
-    expect(backendSentence(note)).toBe("Running on this computer's processor; the graphics card (WebGPU) is not in use.");
+    expect(backendSentence(note)).toBe(
+      "Running on this computer's processor; the graphics card (WebGPU) is not in use.",
+    );
     expect(backendSentence(undefined)).toBeUndefined();
   });
 

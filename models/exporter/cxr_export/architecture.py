@@ -1,4 +1,5 @@
 """torchvision's DenseNet-121 as every supported checkpoint uses it, and the module that is exported."""
+
 from typing import Dict, List, Sequence
 
 import torch

@@ -8,6 +8,7 @@ Layouts:
 - torchxrayvision: a whole pickled `torchxrayvision.models.DenseNet` (how its training script and
   released weights save it), or its state dict; `op_threshs` is read from either.
 """
+
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,8 +64,10 @@ def file_sha256(path: Path) -> str:
 
 
 def _is_state_dict(value: Any) -> bool:
-    return isinstance(value, Mapping) and len(value) > 0 and all(
-        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in value.items()
+    return (
+        isinstance(value, Mapping)
+        and len(value) > 0
+        and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in value.items())
     )
 
 
@@ -102,7 +105,9 @@ def _linear_of(classifier: nn.Module) -> nn.Linear:
         return classifier
     if isinstance(classifier, nn.Sequential) and isinstance(classifier[0], nn.Linear):
         return classifier[0]
-    raise CheckpointError(f"The model's classifier is a {type(classifier).__name__}; expected Linear or Sequential(Linear, ...).")
+    raise CheckpointError(
+        f"The model's classifier is a {type(classifier).__name__}; expected Linear or Sequential(Linear, ...)."
+    )
 
 
 def _torchvision_reference(weights: CanonicalWeights, origin: str) -> ReferenceModel:
@@ -110,8 +115,10 @@ def _torchvision_reference(weights: CanonicalWeights, origin: str) -> ReferenceM
     model = densenet121(weights.in_channels, weights.num_classes, sequential_head=weights.head_has_sigmoid)
     state = dict(weights.state_dict)
     if weights.head_has_sigmoid:
-        state = {name.replace("classifier.", "classifier.0.", 1) if name.startswith("classifier.") else name: t
-                 for name, t in state.items()}
+        state = {
+            name.replace("classifier.", "classifier.0.", 1) if name.startswith("classifier.") else name: t
+            for name, t in state.items()
+        }
     model.load_state_dict(state, strict=True)
     return ReferenceModel(model.eval(), model.features, _linear_of(model.classifier), origin)
 
@@ -153,15 +160,22 @@ def load(path: Path, fmt: str) -> LoadedCheckpoint:
         if is_txv_class:
             raise CheckpointError("This is a torchxrayvision model; export it with --format torchxrayvision.")
         if weights.in_channels != 3:
-            raise CheckpointError(f"CheXNet models take 3-channel input; this checkpoint's conv0 takes {weights.in_channels}.")
+            raise CheckpointError(
+                f"CheXNet models take 3-channel input; this checkpoint's conv0 takes {weights.in_channels}."
+            )
         if whole_model and not weights.renamed_old_layer_names:
             reference = _pickled_reference(content, f"the pickled {type(content).__module__}.{type(content).__name__}")
             layout = "chexnet whole pickled model (jrzech/reproduce-chexnet)"
         else:
             # A model pickled with torchvision < 0.3 cannot run on today's torchvision: rebuild it.
-            reference = _torchvision_reference(weights, "torchvision DenseNet-121 with the checkpoint's head, loaded strictly")
-            layout = ("chexnet whole pickled model, pre-0.3 torchvision (rebuilt)" if whole_model
-                      else "chexnet state dict (arnoweng/CheXNet)")
+            reference = _torchvision_reference(
+                weights, "torchvision DenseNet-121 with the checkpoint's head, loaded strictly"
+            )
+            layout = (
+                "chexnet whole pickled model, pre-0.3 torchvision (rebuilt)"
+                if whole_model
+                else "chexnet state dict (arnoweng/CheXNet)"
+            )
         labels = list(NIH_FINDINGS) if weights.num_classes == len(NIH_FINDINGS) else []
         op_threshs = _thresholds_list(weights.op_threshs)
     else:
@@ -172,7 +186,9 @@ def load(path: Path, fmt: str) -> LoadedCheckpoint:
             )
         if is_txv_class:
             reference = _pickled_reference(content, "the pickled torchxrayvision.models.DenseNet")
-            labels = [str(t) for t in getattr(content, "targets", getattr(content, "pathologies", txv_layout.DEFAULT_TARGETS))]
+            labels = [
+                str(t) for t in getattr(content, "targets", getattr(content, "pathologies", txv_layout.DEFAULT_TARGETS))
+            ]
             layout = "torchxrayvision whole pickled model"
         else:
             reference = _txv_reference(weights, "torchxrayvision's DenseNet layout, loaded strictly")

@@ -1,4 +1,5 @@
 """Command line: checkpoint -> <out>/model.onnx + manifest.json, proven against PyTorch through the engine."""
+
 import argparse
 import sys
 from pathlib import Path
@@ -49,29 +50,77 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--format", required=True, choices=["chexnet", "torchxrayvision"], help="checkpoint family")
     parser.add_argument("--checkpoint", required=True, type=Path, metavar="FILE", help="the trained weights file")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for model.onnx, manifest.json, export-report.json")
-    parser.add_argument("--fp16-weights", action="store_true",
-                        help="store weights as float16 (half the download; arithmetic stays float32); "
-                             "the float32 graph is proven first, then the float16 one's differences are printed")
-    parser.add_argument("--thresholds", type=Path, metavar="FILE",
-                        help="operating thresholds: JSON {\"Finding\": t} or CSV name,threshold; CheXNet "
-                             "checkpoints carry none, so without this they are an uncalibrated 0.5")
-    parser.add_argument("--labels", metavar="NAMES", help="names of the classifier's outputs in order, comma separated "
-                                         "(default: NIH's 14 for chexnet, the checkpoint's targets for torchxrayvision)")
-    parser.add_argument("--resize", metavar="POLICY", help="stretch | center-square | shorter-side-center-crop:<N> (default: "
-                                         "shorter-side-center-crop:256 for state dicts as CheXNet's Resize(256)+crop, "
-                                         ":224 for pickled CheXNet models as reproduce-chexnet's Resize(224)+CenterCrop(224), "
-                                         "center-square for torchxrayvision)")
-    parser.add_argument("--full-scale-logits", type=float, default=DEFAULT_FULL_SCALE_LOGITS, metavar="X",
-                        help=f"heat (logit units: CAM x feature cells, see models/README.md) where the colour scale saturates (default {DEFAULT_FULL_SCALE_LOGITS})")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="folder for model.onnx, manifest.json, export-report.json",
+    )
+    parser.add_argument(
+        "--fp16-weights",
+        action="store_true",
+        help="store weights as float16 (half the download; arithmetic stays float32); "
+        "the float32 graph is proven first, then the float16 one's differences are printed",
+    )
+    parser.add_argument(
+        "--thresholds",
+        type=Path,
+        metavar="FILE",
+        help='operating thresholds: JSON {"Finding": t} or CSV name,threshold; CheXNet '
+        "checkpoints carry none, so without this they are an uncalibrated 0.5",
+    )
+    parser.add_argument(
+        "--labels",
+        metavar="NAMES",
+        help="names of the classifier's outputs in order, comma separated "
+        "(default: NIH's 14 for chexnet, the checkpoint's targets for torchxrayvision)",
+    )
+    parser.add_argument(
+        "--resize",
+        metavar="POLICY",
+        help="stretch | center-square | shorter-side-center-crop:<N> (default: "
+        "shorter-side-center-crop:256 for state dicts as CheXNet's Resize(256)+crop, "
+        ":224 for pickled CheXNet models as reproduce-chexnet's Resize(224)+CenterCrop(224), "
+        "center-square for torchxrayvision)",
+    )
+    parser.add_argument(
+        "--full-scale-logits",
+        type=float,
+        default=DEFAULT_FULL_SCALE_LOGITS,
+        metavar="X",
+        help=f"heat (logit units: CAM x feature cells, see models/README.md) where the colour scale saturates (default {DEFAULT_FULL_SCALE_LOGITS})",
+    )
     parser.add_argument("--name", metavar="TEXT", help="model name shown with every result")
-    parser.add_argument("--model-version", metavar="TEXT", help="version shown with every result (default: ckpt-<sha256 prefix of the checkpoint>)")
-    parser.add_argument("--intended-use", metavar="TEXT", help="intended-use text shown with every result (default: research use, not for diagnosis)")
-    parser.add_argument("--verify-images", nargs="+", type=Path, metavar="IMAGE",
-                        help="radiographs (PNG/JPEG/DICOM) for the proof (default: the project's NIH fixtures)")
-    parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="X",
-                        help=f"largest accepted difference, probabilities and CAMs alike (default {DEFAULT_TOLERANCE:g})")
-    parser.add_argument("--engine-cli", metavar="COMMAND", help="command that runs the engine CLI (default: tsx extension/src/cli/main.ts)")
+    parser.add_argument(
+        "--model-version",
+        metavar="TEXT",
+        help="version shown with every result (default: ckpt-<sha256 prefix of the checkpoint>)",
+    )
+    parser.add_argument(
+        "--intended-use",
+        metavar="TEXT",
+        help="intended-use text shown with every result (default: research use, not for diagnosis)",
+    )
+    parser.add_argument(
+        "--verify-images",
+        nargs="+",
+        type=Path,
+        metavar="IMAGE",
+        help="radiographs (PNG/JPEG/DICOM) for the proof (default: the project's NIH fixtures)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        metavar="X",
+        help=f"largest accepted difference, probabilities and CAMs alike (default {DEFAULT_TOLERANCE:g})",
+    )
+    parser.add_argument(
+        "--engine-cli",
+        metavar="COMMAND",
+        help="command that runs the engine CLI (default: tsx extension/src/cli/main.ts)",
+    )
     parser.add_argument("--threads", type=int, default=2, metavar="N", help="PyTorch and engine threads (default 2)")
     return parser
 

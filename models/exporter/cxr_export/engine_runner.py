@@ -1,5 +1,6 @@
 """Runs the project's own engine (the CLI's `predict --dump-tensors`) on an image and reads back the
 exact input tensor it prepared and the model's raw outputs."""
+
 import json
 import shlex
 import subprocess
@@ -44,8 +45,17 @@ def _read_f32(path: Path, shape: List[int]) -> np.ndarray:
 
 def run_predict(command: List[str], image: Path, manifest: Path, threads: int) -> EngineDump:
     with tempfile.TemporaryDirectory(prefix="cxr-export-dump-") as dump_dir:
-        args = command + ["predict", str(image), "--model", str(manifest), "--json", "--dump-tensors", dump_dir,
-                          "--threads", str(threads)]
+        args = command + [
+            "predict",
+            str(image),
+            "--model",
+            str(manifest),
+            "--json",
+            "--dump-tensors",
+            dump_dir,
+            "--threads",
+            str(threads),
+        ]
         try:
             done = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=_TIMEOUT_S)
         except (OSError, subprocess.TimeoutExpired) as error:

@@ -1,4 +1,5 @@
 """Which head outputs become findings, under what names and thresholds."""
+
 import csv
 import json
 import math
@@ -10,8 +11,20 @@ from .errors import ExportError
 
 # Output order of CheXNet (arnoweng) and reproduce-chexnet (jrzech); NIH Data_Entry spellings.
 NIH_FINDINGS = [
-    "Atelectasis", "Cardiomegaly", "Effusion", "Infiltration", "Mass", "Nodule", "Pneumonia",
-    "Pneumothorax", "Consolidation", "Edema", "Emphysema", "Fibrosis", "Pleural_Thickening", "Hernia",
+    "Atelectasis",
+    "Cardiomegaly",
+    "Effusion",
+    "Infiltration",
+    "Mass",
+    "Nodule",
+    "Pneumonia",
+    "Pneumothorax",
+    "Consolidation",
+    "Edema",
+    "Emphysema",
+    "Fibrosis",
+    "Pleural_Thickening",
+    "Hernia",
 ]
 UNCALIBRATED_THRESHOLD = 0.5
 
@@ -57,7 +70,7 @@ def read_thresholds(path: Path) -> Dict[str, float]:
         elif isinstance(data, list) and all(isinstance(e, dict) and {"name", "threshold"} <= set(e) for e in data):
             pairs = [(e["name"], e["threshold"]) for e in data]
         else:
-            raise ExportError(f"{path}: expected {{\"finding\": threshold}} or [{{\"name\", \"threshold\"}}].")
+            raise ExportError(f'{path}: expected {{"finding": threshold}} or [{{"name", "threshold"}}].')
     else:
         for row in csv.reader(text.splitlines()):
             if not row or row[0].strip().startswith("#"):

@@ -6,6 +6,7 @@ ReLU's output). For each finding, backward from its logit to A gives alpha = spa
 gradient, and the map is ReLU(sum_k alpha_k A_k). Nothing here uses the closed form that the
 exported model relies on.
 """
+
 from dataclasses import dataclass
 from typing import List, Sequence
 
@@ -26,6 +27,7 @@ class Reference:
 def _catch_output(store: List[torch.Tensor]):
     def hook(_module, _inputs, output):
         store.append(output)
+
     return hook
 
 

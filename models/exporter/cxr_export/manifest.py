@@ -1,4 +1,5 @@
 """The manifest beside model.onnx: the engine's contract (extension/src/engine/types/ModelManifest.ts)."""
+
 from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence
 

@@ -1,4 +1,5 @@
 """ONNX export of the probabilities-and-CAMs module, the fp16 weight option, and the file hash."""
+
 import hashlib
 import inspect
 import io
@@ -59,11 +60,15 @@ def to_fp16_weights(model_bytes: bytes) -> bytes:
         values = numpy_helper.to_array(init)
         peak = float(np.abs(values).max())
         if peak > _FP16_MAX:
-            raise ExportError(f"Weight {init.name} reaches {peak:.4g}, beyond float16's range; export without --fp16-weights.")
+            raise ExportError(
+                f"Weight {init.name} reaches {peak:.4g}, beyond float16's range; export without --fp16-weights."
+            )
         name = init.name
         stored_name = f"{name}__fp16"
         init.CopyFrom(numpy_helper.from_array(values.astype(np.float16), stored_name))
-        casts.append(helper.make_node("Cast", [stored_name], [name], to=TensorProto.FLOAT, name=f"{stored_name}_to_float"))
+        casts.append(
+            helper.make_node("Cast", [stored_name], [name], to=TensorProto.FLOAT, name=f"{stored_name}_to_float")
+        )
     if not casts:
         raise ExportError("The model has no float32 weights to store as float16.")
     nodes = list(graph.node)

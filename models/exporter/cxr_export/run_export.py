@@ -1,4 +1,5 @@
 """The export, step by step: read, plan findings, export ONNX, write manifest, prove, publish."""
+
 import argparse
 import json
 import platform
@@ -88,8 +89,13 @@ def _write_model(folder: Path, model_bytes: bytes, fields: ManifestFields) -> Pa
 
 
 def _versions() -> Dict[str, str]:
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "torchvision": torchvision.__version__, "onnx": onnx.__version__, "exporter": EXPORTER_VERSION}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "onnx": onnx.__version__,
+        "exporter": EXPORTER_VERSION,
+    }
 
 
 def _announce(ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPlan) -> None:
@@ -100,8 +106,10 @@ def _announce(ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPlan) ->
     if plan.dropped:
         _say(f"  left out (not trained): {', '.join(plan.dropped)}")
     if plan.uncalibrated:
-        _say(f"  WARNING: thresholds are UNCALIBRATED ({findings.UNCALIBRATED_THRESHOLD}) for {', '.join(plan.uncalibrated)}; "
-             "give measured ones with --thresholds before anyone relies on the positive flags.")
+        _say(
+            f"  WARNING: thresholds are UNCALIBRATED ({findings.UNCALIBRATED_THRESHOLD}) for {', '.join(plan.uncalibrated)}; "
+            "give measured ones with --thresholds before anyone relies on the positive flags."
+        )
 
 
 @dataclass
@@ -116,20 +124,38 @@ class _Proof:
     input_shape: List[int]
 
     def run(self, label: str, manifest: Path) -> Comparison:
-        comparison = compare_on_images(label, manifest, self.images, self.names, self.references,
-                                       self.command, self.threads, self.input_shape)
+        comparison = compare_on_images(
+            label, manifest, self.images, self.names, self.references, self.command, self.threads, self.input_shape
+        )
         for line in format_comparison(comparison):
             _say(line)
         return comparison
 
 
-def _report(args: argparse.Namespace, ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPlan,
-            final_bytes: bytes, float32_bytes: bytes, proof: Comparison, fp16: Optional[Comparison]) -> Dict[str, Any]:
+def _report(
+    args: argparse.Namespace,
+    ckpt: checkpoints.LoadedCheckpoint,
+    plan: findings.FindingPlan,
+    final_bytes: bytes,
+    float32_bytes: bytes,
+    proof: Comparison,
+    fp16: Optional[Comparison],
+) -> Dict[str, Any]:
     return {
-        "checkpoint": {"file": ckpt.path.name, "sha256": ckpt.sha256, "format": ckpt.format,
-                       "layout": ckpt.layout, "notes": ckpt.notes},
-        "model": {"file": MODEL_FILE, "sha256": sha256_hex(final_bytes), "bytes": len(final_bytes),
-                  "float32Bytes": len(float32_bytes), "fp16Weights": bool(args.fp16_weights)},
+        "checkpoint": {
+            "file": ckpt.path.name,
+            "sha256": ckpt.sha256,
+            "format": ckpt.format,
+            "layout": ckpt.layout,
+            "notes": ckpt.notes,
+        },
+        "model": {
+            "file": MODEL_FILE,
+            "sha256": sha256_hex(final_bytes),
+            "bytes": len(final_bytes),
+            "float32Bytes": len(float32_bytes),
+            "fp16Weights": bool(args.fp16_weights),
+        },
         "findings": {"exported": plan.names, "dropped": plan.dropped, "uncalibrated": plan.uncalibrated},
         "tolerance": args.tolerance,
         "reference": ckpt.reference.origin,
@@ -159,16 +185,34 @@ def run_export(args: argparse.Namespace) -> None:
     fields = ManifestFields(
         name=args.name or DEFAULT_NAMES[ckpt.format],
         version=args.model_version or f"ckpt-{ckpt.sha256[:12]}" + ("-fp16" if args.fp16_weights else ""),
-        sha256="", channels=channels, input_size=INPUT_SIZE, cam_size=module.feature_size,
-        resize=resize or _default_resize(ckpt), intensity=intensity_for(ckpt.format, channels), plan=plan,
-        full_scale_logits=args.full_scale_logits, intended_use=_intended_use(args, ckpt, plan),
+        sha256="",
+        channels=channels,
+        input_size=INPUT_SIZE,
+        cam_size=module.feature_size,
+        resize=resize or _default_resize(ckpt),
+        intensity=intensity_for(ckpt.format, channels),
+        plan=plan,
+        full_scale_logits=args.full_scale_logits,
+        intended_use=_intended_use(args, ckpt, plan),
     )
-    metadata = {"source_checkpoint_sha256": ckpt.sha256, "source_layout": ckpt.layout, "exporter": f"cxr_export {EXPORTER_VERSION}"}
+    metadata = {
+        "source_checkpoint_sha256": ckpt.sha256,
+        "source_layout": ckpt.layout,
+        "exporter": f"cxr_export {EXPORTER_VERSION}",
+    }
     float32_bytes = export_onnx(module, (1, channels, *INPUT_SIZE), metadata)
-    prover = _Proof(images, plan.names, ReferenceCache(ckpt.reference, plan.outputs), command, args.threads,
-                    [1, channels, *INPUT_SIZE])
-    _say(f"Proof on {len(images)} radiograph(s) through the engine; reference: {ckpt.reference.origin}, "
-         f"classic Grad-CAM; tolerance {args.tolerance:g}")
+    prover = _Proof(
+        images,
+        plan.names,
+        ReferenceCache(ckpt.reference, plan.outputs),
+        command,
+        args.threads,
+        [1, channels, *INPUT_SIZE],
+    )
+    _say(
+        f"Proof on {len(images)} radiograph(s) through the engine; reference: {ckpt.reference.origin}, "
+        f"classic Grad-CAM; tolerance {args.tolerance:g}"
+    )
 
     with tempfile.TemporaryDirectory(prefix="cxr-export-") as staging_dir:
         staging = Path(staging_dir)
@@ -176,8 +220,10 @@ def run_export(args: argparse.Namespace) -> None:
         # The viewer shows heat in logit units: the CAM times the number of feature cells (models/README.md).
         cells = module.feature_size[0] * module.feature_size[1]
         peaks = [c.cam_peak * cells for c in proof.images]
-        _say(f"Heatmap full scale: {args.full_scale_logits:g} logits (heat peaks on these images {min(peaks):.3g} to "
-             f"{max(peaks):.3g} logits); change it with --full-scale-logits")
+        _say(
+            f"Heatmap full scale: {args.full_scale_logits:g} logits (heat peaks on these images {min(peaks):.3g} to "
+            f"{max(peaks):.3g} logits); change it with --full-scale-logits"
+        )
         worst = max(proof.probability_max_diff, proof.cam_max_diff)
         if worst > args.tolerance:
             raise VerificationError(
@@ -188,16 +234,22 @@ def run_export(args: argparse.Namespace) -> None:
         if args.fp16_weights:
             final_bytes = to_fp16_weights(float32_bytes)
             final_folder = staging / "fp16"
-            _say(f"--fp16-weights: {len(final_bytes) / 1e6:.1f} MB instead of {len(float32_bytes) / 1e6:.1f} MB; "
-                 "the differences it causes:")
+            _say(
+                f"--fp16-weights: {len(final_bytes) / 1e6:.1f} MB instead of {len(float32_bytes) / 1e6:.1f} MB; "
+                "the differences it causes:"
+            )
             fp16 = prover.run("float16 weights vs PyTorch (float32)", _write_model(final_folder, final_bytes, fields))
             if fp16.probability_max_diff > FP16_WARNING:
-                _say(f"  WARNING: float16 weights move probabilities by up to {fp16.probability_max_diff:.2g}; "
-                     "export without --fp16-weights unless that is acceptable.")
+                _say(
+                    f"  WARNING: float16 weights move probabilities by up to {fp16.probability_max_diff:.2g}; "
+                    "export without --fp16-weights unless that is acceptable."
+                )
         report = _report(args, ckpt, plan, final_bytes, float32_bytes, proof, fp16)
         (final_folder / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         args.out.mkdir(parents=True, exist_ok=True)
         for name in (MODEL_FILE, MANIFEST_FILE, REPORT_FILE):
             shutil.copyfile(final_folder / name, args.out / name)
-    _say(f"Wrote {args.out / MODEL_FILE} (sha256 {report['model']['sha256']}), {args.out / MANIFEST_FILE}, "
-         f"{args.out / REPORT_FILE}")
+    _say(
+        f"Wrote {args.out / MODEL_FILE} (sha256 {report['model']['sha256']}), {args.out / MANIFEST_FILE}, "
+        f"{args.out / REPORT_FILE}"
+    )

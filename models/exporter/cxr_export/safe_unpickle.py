@@ -6,6 +6,7 @@ executed) and every global it names is checked; a refusal names the global, whic
 admin which project the file came from. Only then does torch.load run, with `torchxrayvision.models`
 aliased to the stand-ins. (A custom `pickle_module` would be simpler, but torch 1.13 ignores it.)
 """
+
 import contextlib
 import inspect
 import io
@@ -167,4 +168,3 @@ def load_checkpoint_file(path: Path) -> Any:
             return torch.load(str(path), **kwargs)
     except Exception as error:  # noqa: BLE001 - any unreadable file ends the same way
         raise CheckpointError(f"Checkpoint {path} could not be read by PyTorch: {error}") from error
-

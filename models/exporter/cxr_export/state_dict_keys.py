@@ -9,6 +9,7 @@ Spellings met in the wild:
 - the head as `classifier.0.*` (a `Sequential(Linear, Sigmoid)`) or `classifier.*` (a `Linear`);
 - torchxrayvision's `op_threshs` buffer beside the weights.
 """
+
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def canonicalize(raw: Mapping[str, torch.Tensor], expected: Mapping[str, torch.S
         if not key.startswith(prefix):
             unexpected.append(key)
             continue
-        name, renamed, sequential_head = _canonical_name(key[len(prefix):])
+        name, renamed, sequential_head = _canonical_name(key[len(prefix) :])
         if name == OP_THRESHS:
             op_threshs = raw[key]
             continue

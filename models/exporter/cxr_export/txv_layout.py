@@ -7,6 +7,7 @@ what the original does up to the logits. The operating-point rescaling that torc
 after the sigmoid (`op_norm`) is left out on purpose: the viewer shows the raw probability and the
 threshold side by side, and the thresholds go into the manifest.
 """
+
 from collections import OrderedDict
 from typing import List, Optional, Sequence
 
@@ -17,9 +18,24 @@ import torch.nn.functional as F
 # The module path the pickles reference, and the 18 outputs of torchxrayvision's DenseNet in order.
 PICKLED_MODULE = "torchxrayvision.models"
 DEFAULT_TARGETS: List[str] = [
-    "Atelectasis", "Consolidation", "Infiltration", "Pneumothorax", "Edema", "Emphysema",
-    "Fibrosis", "Effusion", "Pneumonia", "Pleural_Thickening", "Cardiomegaly", "Nodule", "Mass",
-    "Hernia", "Lung Lesion", "Fracture", "Lung Opacity", "Enlarged Cardiomediastinum",
+    "Atelectasis",
+    "Consolidation",
+    "Infiltration",
+    "Pneumothorax",
+    "Edema",
+    "Emphysema",
+    "Fibrosis",
+    "Effusion",
+    "Pneumonia",
+    "Pleural_Thickening",
+    "Cardiomegaly",
+    "Nodule",
+    "Mass",
+    "Hernia",
+    "Lung Lesion",
+    "Fracture",
+    "Lung Opacity",
+    "Enlarged Cardiomediastinum",
 ]
 INPUT_RANGE = (-1024.0, 1024.0)
 INPUT_SIZE = 224
@@ -80,12 +96,16 @@ class DenseNet(nn.Module):
         super().__init__()
         self.targets = list(targets) if targets is not None else list(DEFAULT_TARGETS)
         self.pathologies = self.targets
-        self.features = nn.Sequential(OrderedDict([
-            ("conv0", nn.Conv2d(in_channels, num_init_features, 7, stride=2, padding=3, bias=False)),
-            ("norm0", nn.BatchNorm2d(num_init_features)),
-            ("relu0", nn.ReLU(inplace=True)),
-            ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
-        ]))
+        self.features = nn.Sequential(
+            OrderedDict(
+                [
+                    ("conv0", nn.Conv2d(in_channels, num_init_features, 7, stride=2, padding=3, bias=False)),
+                    ("norm0", nn.BatchNorm2d(num_init_features)),
+                    ("relu0", nn.ReLU(inplace=True)),
+                    ("pool0", nn.MaxPool2d(kernel_size=3, stride=2, padding=1)),
+                ]
+            )
+        )
         width = num_init_features
         for i, layers in enumerate(block_config):
             self.features.add_module(f"denseblock{i + 1}", _DenseBlock(layers, width, bottleneck, growth_rate))

@@ -1,4 +1,5 @@
 """The proof: the exported model, run by the engine, against the checkpoint's model in PyTorch."""
+
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +44,14 @@ class Comparison:
             "probabilityMaxDiff": self.probability_max_diff,
             "camMaxDiff": self.cam_max_diff,
             "images": [
-                {"image": c.image, "probabilityMaxDiff": c.probability_max_diff, "probabilityWorst": c.probability_worst,
-                 "camMaxDiff": c.cam_max_diff, "camWorst": c.cam_worst, "camPeak": c.cam_peak}
+                {
+                    "image": c.image,
+                    "probabilityMaxDiff": c.probability_max_diff,
+                    "probabilityWorst": c.probability_worst,
+                    "camMaxDiff": c.cam_max_diff,
+                    "camWorst": c.cam_worst,
+                    "camPeak": c.cam_peak,
+                }
                 for c in self.images
             ],
         }
@@ -98,7 +105,9 @@ def compare_on_images(
     for image in images:
         dump = run_predict(command, image, manifest, threads)
         if list(dump.input.shape) != list(expected_input_shape):
-            raise VerificationError(f"The engine fed {list(dump.input.shape)}, the model takes {list(expected_input_shape)}.")
+            raise VerificationError(
+                f"The engine fed {list(dump.input.shape)}, the model takes {list(expected_input_shape)}."
+            )
         results.append(_compare(image, dump, references.for_input(dump.input), names))
     return Comparison(label, results)
 
@@ -110,7 +119,5 @@ def format_comparison(comparison: Comparison) -> List[str]:
             f"  {c.image}: max |dp| {c.probability_max_diff:.2e} ({c.probability_worst}), "
             f"max |dCAM| {c.cam_max_diff:.2e} ({c.cam_worst}; CAM peak {c.cam_peak:.3g})"
         )
-    lines.append(
-        f"  largest: probabilities {comparison.probability_max_diff:.2e}, CAMs {comparison.cam_max_diff:.2e}"
-    )
+    lines.append(f"  largest: probabilities {comparison.probability_max_diff:.2e}, CAMs {comparison.cam_max_diff:.2e}")
     return lines

@@ -32,7 +32,8 @@ async function decodeGreyPng(url: string): Promise<RadiographPixels> {
 const harness = {
   ...engine,
   decodeGreyPng,
-  benchmark: (ort: engine.Ort, args: BrowserBenchArgs) => benchmarkInPage({ loadModel: engine.loadModel, decodeGreyPng }, ort, args),
+  benchmark: (ort: engine.Ort, args: BrowserBenchArgs) =>
+    benchmarkInPage({ loadModel: engine.loadModel, decodeGreyPng }, ort, args),
 };
 export type Harness = typeof harness;
 

@@ -28,7 +28,10 @@ export async function evaluate(options: EvaluateOptions): Promise<void> {
   }
   const labelled = names.filter((n) => labelsForFile(labels, n));
   if (labelled.length === 0) {
-    throw new EngineError('image-unsupported', `None of the ${names.length} images in ${options.folder} has a row in ${options.labels}.`);
+    throw new EngineError(
+      'image-unsupported',
+      `None of the ${names.length} images in ${options.folder} has a row in ${options.labels}.`,
+    );
   }
   const model = await loadModelFromDisk(options.manifest, options.threads);
   const findings = model.manifest.findings;
@@ -52,19 +55,33 @@ export async function evaluate(options: EvaluateOptions): Promise<void> {
   });
   const defined = rows.filter((r) => r.auc !== undefined);
   const meanAuc = defined.length ? defined.reduce((s, r) => s + (r.auc as number), 0) / defined.length : undefined;
-  const model_ = { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256, demo: model.manifest.demo };
+  const model_ = {
+    name: model.manifest.name,
+    version: model.manifest.version,
+    sha256: model.manifest.sha256,
+    demo: model.manifest.demo,
+  };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ images: labelled.length, model: model_, backend: model.backend, findings: rows, meanAuc })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ images: labelled.length, model: model_, backend: model.backend, findings: rows, meanAuc })}\n`,
+    );
     return;
   }
   const lines: string[] = [];
   if (model_.demo) lines.push('*** DEMO WEIGHTS (untrained): these AUCs only show the tool works. ***', '');
-  lines.push(`${labelled.length} labelled images, ${model_.name} ${model_.version} (sha256 ${model_.sha256.slice(0, 12)}…) on ${model.backend.toUpperCase()}`, '');
+  lines.push(
+    `${labelled.length} labelled images, ${model_.name} ${model_.version} (sha256 ${model_.sha256.slice(0, 12)}…) on ${model.backend.toUpperCase()}`,
+    '',
+  );
   lines.push(`${'Pathology'.padEnd(20)}${'AUROC'.padStart(8)}${'Positives'.padStart(11)}${'Negatives'.padStart(11)}`);
   for (const r of rows) {
     const auc = r.auc === undefined ? 'n/a' : r.auc.toFixed(4);
-    lines.push(`${r.name.padEnd(20)}${auc.padStart(8)}${String(r.positives).padStart(11)}${String(r.negatives).padStart(11)}`);
+    lines.push(
+      `${r.name.padEnd(20)}${auc.padStart(8)}${String(r.positives).padStart(11)}${String(r.negatives).padStart(11)}`,
+    );
   }
-  lines.push(`${'Mean'.padEnd(20)}${(meanAuc === undefined ? 'n/a' : meanAuc.toFixed(4)).padStart(8)}   (over ${defined.length} findings with both classes)`);
+  lines.push(
+    `${'Mean'.padEnd(20)}${(meanAuc === undefined ? 'n/a' : meanAuc.toFixed(4)).padStart(8)}   (over ${defined.length} findings with both classes)`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -25,7 +25,12 @@ const DEMO_NOTICE = 'DEMO WEIGHTS (untrained, random): these numbers mean nothin
 function summary(result: AnalysisResult) {
   return {
     image: result.imageKey,
-    findings: result.findings.map(({ name, probability, threshold, positive }) => ({ name, probability, threshold, positive })),
+    findings: result.findings.map(({ name, probability, threshold, positive }) => ({
+      name,
+      probability,
+      threshold,
+      positive,
+    })),
     backend: result.backend,
     model: result.model,
     intendedUse: result.intendedUse,
@@ -37,15 +42,22 @@ function summary(result: AnalysisResult) {
 
 function table(result: AnalysisResult): string {
   const lines = result.model.demo ? [`*** ${DEMO_NOTICE} ***`, ''] : [];
-  lines.push(`${result.imageKey ?? ''}: ${result.model.name} ${result.model.version} on ${result.backend.toUpperCase()}`);
+  lines.push(
+    `${result.imageKey ?? ''}: ${result.model.name} ${result.model.version} on ${result.backend.toUpperCase()}`,
+  );
   lines.push(`model sha256 ${result.model.sha256}`, '');
   lines.push(`${'Finding'.padEnd(20)}${'Probability'.padStart(12)}${'Threshold'.padStart(11)}  Flag`);
   const sorted = [...result.findings].sort((a, b) => b.probability - a.probability);
   for (const f of sorted) {
     const flag = !f.trained ? 'not trained' : f.positive ? 'POSITIVE' : '';
-    lines.push(`${f.name.padEnd(20)}${f.probability.toFixed(4).padStart(12)}${f.threshold.toFixed(3).padStart(11)}  ${flag}`);
+    lines.push(
+      `${f.name.padEnd(20)}${f.probability.toFixed(4).padStart(12)}${f.threshold.toFixed(3).padStart(11)}  ${flag}`,
+    );
   }
-  lines.push('', `time: prepare ${result.timingsMs.prepareMs.toFixed(0)} ms, inference ${result.timingsMs.inferenceMs.toFixed(0)} ms`);
+  lines.push(
+    '',
+    `time: prepare ${result.timingsMs.prepareMs.toFixed(0)} ms, inference ${result.timingsMs.inferenceMs.toFixed(0)} ms`,
+  );
   return lines.join('\n');
 }
 
@@ -54,7 +66,10 @@ async function writeHeatmaps(dir: string, options: PredictOptions, result: Analy
   const written: string[] = [];
   for (const heatmap of allHeatmaps(result)) {
     const path = join(dir, `${heatmap.finding}.png`);
-    await writeFile(path, heatmapPng(display, heatmap, { colormap: options.colormap, threshold: options.heatmapThreshold, opacity: 0.5 }));
+    await writeFile(
+      path,
+      heatmapPng(display, heatmap, { colormap: options.colormap, threshold: options.heatmapThreshold, opacity: 0.5 }),
+    );
     written.push(path);
   }
   return written;
@@ -67,7 +82,12 @@ async function dumpTensors(dir: string, result: AnalysisResult, input: Float32Ar
   await writeFile(join(dir, 'input.f32'), raw(input));
   await writeFile(join(dir, 'probabilities.f32'), raw(result.probabilities));
   await writeFile(join(dir, 'cams.f32'), raw(result.cams.data));
-  const meta = { inputShape, camShape: result.cams.shape, findings: result.findings.map((f) => f.name), geometry: result.geometry };
+  const meta = {
+    inputShape,
+    camShape: result.cams.shape,
+    findings: result.findings.map((f) => f.name),
+    geometry: result.geometry,
+  };
   await writeFile(join(dir, 'dump.json'), JSON.stringify(meta, null, 2));
 }
 
@@ -84,7 +104,9 @@ export async function predict(options: PredictOptions): Promise<void> {
       await dumpTensors(options.dumpTensorsDir, result, prepared.tensorData, prepared.shape);
     }
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}) })}\n`,
+      );
     } else {
       process.stdout.write(`${table(result)}\n`);
       if (written.length) process.stdout.write(`heatmaps: ${written.length} PNGs in ${options.heatmapsDir}\n`);

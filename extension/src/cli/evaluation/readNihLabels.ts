@@ -10,14 +10,20 @@ export function readNihLabels(path: string): Map<string, Set<string>> {
     const raw = readFileSync(path);
     text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
   } catch (error) {
-    throw new EngineError('image-unsupported', `Cannot read the labels file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw new EngineError(
+      'image-unsupported',
+      `Cannot read the labels file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+    );
   }
   const rows: string[][] = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true });
   const header = rows[0] ?? [];
   const imageColumn = header.indexOf('Image Index');
   const labelColumn = header.indexOf('Finding Labels');
   if (imageColumn < 0 || labelColumn < 0) {
-    throw new EngineError('image-unsupported', `${path} is not in NIH Data_Entry format (needs "Image Index" and "Finding Labels" columns).`);
+    throw new EngineError(
+      'image-unsupported',
+      `${path} is not in NIH Data_Entry format (needs "Image Index" and "Finding Labels" columns).`,
+    );
   }
   const labels = new Map<string, Set<string>>();
   for (const row of rows.slice(1)) {

@@ -8,7 +8,7 @@ export function rocAuc(scores: readonly number[], positive: readonly boolean[]):
   const negatives = ranked.length - positives;
   if (positives === 0 || negatives === 0) return undefined;
   let rankSumOfPositives = 0;
-  for (let i = 0; i < ranked.length; ) {
+  for (let i = 0; i < ranked.length;) {
     let j = i;
     while (j < ranked.length && ranked[j].score === ranked[i].score) j++;
     const averageRank = (i + 1 + j) / 2; // ranks i+1..j share their mean

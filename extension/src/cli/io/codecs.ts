@@ -15,9 +15,13 @@ interface CodecModule {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const openJpegFactory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (opts?: object) => Promise<CodecModule>;
+const openJpegFactory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (
+  opts?: object,
+) => Promise<CodecModule>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const libJpegFactory = require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as (opts?: object) => Promise<CodecModule>;
+const libJpegFactory = require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as (
+  opts?: object,
+) => Promise<CodecModule>;
 
 let openJpeg: Promise<CodecModule> | undefined;
 let libJpeg: Promise<CodecModule> | undefined;
@@ -33,7 +37,11 @@ export interface DecodedFrame {
   isSigned: boolean;
 }
 
-function run(module: CodecModule, Decoder: (new () => EmscriptenDecoder) | undefined, encoded: Uint8Array): DecodedFrame {
+function run(
+  module: CodecModule,
+  Decoder: (new () => EmscriptenDecoder) | undefined,
+  encoded: Uint8Array,
+): DecodedFrame {
   if (!Decoder) throw new Error('codec module has no decoder');
   void module;
   const decoder = new Decoder();

@@ -38,9 +38,14 @@ function firstSequenceItem(dataSet: dicomParser.DataSet, tag: string): dicomPars
   return dataSet.elements[tag]?.items?.[0]?.dataSet;
 }
 
-function readVoi(dataSet: dicomParser.DataSet, signedPixels: boolean): Pick<RadiographPixels, 'windowCenter' | 'windowWidth' | 'voiLutFunction' | 'voiLut'> {
+function readVoi(
+  dataSet: dicomParser.DataSet,
+  signedPixels: boolean,
+): Pick<RadiographPixels, 'windowCenter' | 'windowWidth' | 'voiLutFunction' | 'voiLut'> {
   const lutItem = firstSequenceItem(dataSet, 'x00283010');
-  const voiLut: VoiLutTable | undefined = lutItem ? readLut(lutItem, 'x00283002', 'x00283006', signedPixels) : undefined;
+  const voiLut: VoiLutTable | undefined = lutItem
+    ? readLut(lutItem, 'x00283002', 'x00283006', signedPixels)
+    : undefined;
   const fn = dataSet.string('x00281056')?.toUpperCase();
   return {
     windowCenter: dataSet.floatString('x00281050', 0),
@@ -51,13 +56,22 @@ function readVoi(dataSet: dicomParser.DataSet, signedPixels: boolean): Pick<Radi
 }
 
 /** Native pixel data to the integer type its header says, masking or sign-extending bits stored. */
-function nativePixels(raw: Uint8Array, count: number, bitsAllocated: number, bitsStored: number, signed: boolean): PixelArray {
+function nativePixels(
+  raw: Uint8Array,
+  count: number,
+  bitsAllocated: number,
+  bitsStored: number,
+  signed: boolean,
+): PixelArray {
   if (bitsAllocated === 8) {
     const bytes = raw.slice(0, count);
     return signed ? new Int8Array(bytes.buffer) : bytes;
   }
   if (bitsAllocated !== 16) {
-    throw new EngineError('image-unsupported', `Images with ${bitsAllocated} bits allocated per pixel are not supported.`);
+    throw new EngineError(
+      'image-unsupported',
+      `Images with ${bitsAllocated} bits allocated per pixel are not supported.`,
+    );
   }
   const words = new Uint16Array(raw.slice(0, count * 2).buffer);
   const shift = 16 - bitsStored;
@@ -75,7 +89,9 @@ function decodedPixels(frame: DecodedFrame, count: number): PixelArray {
   const { pixels, bitsPerSample, isSigned } = frame;
   if (bitsPerSample <= 8) return isSigned ? new Int8Array(pixels.buffer, 0, count) : pixels.subarray(0, count);
   const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice();
-  return isSigned ? new Int16Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
+  return isSigned
+    ? new Int16Array(aligned.buffer, aligned.byteOffset, count)
+    : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
 }
 
 /** Reads one DICOM radiograph (native, JPEG baseline or JPEG 2000) into the engine's pixel description. */
@@ -121,7 +137,10 @@ export async function readDicomFile(bytes: Uint8Array): Promise<RadiographPixels
     return { ...header, pixelData: nativePixels(raw, count, bitsAllocated, bitsStored, pixelRepresentation === 1) };
   }
   if (!JPEG_BASELINE.has(syntax) && !JPEG_2000.has(syntax)) {
-    throw new EngineError('image-unsupported', `The image is compressed in a way this tool does not read (transfer syntax ${syntax}).`);
+    throw new EngineError(
+      'image-unsupported',
+      `The image is compressed in a way this tool does not read (transfer syntax ${syntax}).`,
+    );
   }
   const encoded = pixelElement.basicOffsetTable?.length
     ? dicomParser.readEncapsulatedImageFrame(dataSet, pixelElement, 0)
@@ -133,7 +152,10 @@ export async function readDicomFile(bytes: Uint8Array): Promise<RadiographPixels
     throw new EngineError('image-unsupported', `The compressed image could not be decoded (${String(error)}).`);
   }
   if (frame.width !== columns || frame.height !== rows) {
-    throw new EngineError('image-unsupported', `The decoded image is ${frame.width}x${frame.height}, its header says ${columns}x${rows}.`);
+    throw new EngineError(
+      'image-unsupported',
+      `The decoded image is ${frame.width}x${frame.height}, its header says ${columns}x${rows}.`,
+    );
   }
   return { ...header, pixelData: decodedPixels(frame, count) };
 }

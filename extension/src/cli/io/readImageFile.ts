@@ -15,7 +15,10 @@ export async function readImageFile(path: string): Promise<RadiographPixels> {
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new EngineError('image-unsupported', code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path} (${code ?? String(error)}).`);
+    throw new EngineError(
+      'image-unsupported',
+      code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path} (${code ?? String(error)}).`,
+    );
   }
   const name = basename(path);
   if (isDicom(bytes)) {

@@ -11,7 +11,10 @@ function greyFromRgba<T extends Uint8Array | Uint16Array>(rgba: ArrayLike<number
   for (let i = 0; i < grey.length; i++) {
     const r = rgba[4 * i];
     if (r !== rgba[4 * i + 1] || r !== rgba[4 * i + 2]) {
-      throw new EngineError('image-unsupported', 'This is a colour picture; the model reads greyscale radiographs only.');
+      throw new EngineError(
+        'image-unsupported',
+        'This is a colour picture; the model reads greyscale radiographs only.',
+      );
     }
     grey[i] = r;
   }

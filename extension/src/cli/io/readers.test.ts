@@ -35,7 +35,13 @@ describe('readDicomFile', () => {
         HighBit: 15,
         PixelRepresentation: 1,
         // Written as US, as many writers do: -1000 arrives as 64536.
-        VOILUTSequence: [{ _vrMap: { LUTDescriptor: 'US', LUTData: 'US' }, LUTDescriptor: [2001, descriptorFirstValue, 12], LUTData: Array.from(lut) }],
+        VOILUTSequence: [
+          {
+            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
+            LUTDescriptor: [2001, descriptorFirstValue, 12],
+            LUTData: Array.from(lut),
+          },
+        ],
         PixelData: [pixels.buffer],
       }),
     );

@@ -12,7 +12,13 @@ function resultWithCams(cams: Float32Array, findings: number, camSize = 7): Anal
   });
   return {
     imageKey: 'img',
-    findings: Array.from({ length: findings }, (_, i) => ({ name: `F${i}`, probability: 0.5, threshold: 0.5, positive: true, trained: true })),
+    findings: Array.from({ length: findings }, (_, i) => ({
+      name: `F${i}`,
+      probability: 0.5,
+      threshold: 0.5,
+      positive: true,
+      trained: true,
+    })),
     backend: 'wasm',
     model: { name: 'm', version: '1', sha256: '0'.repeat(64), demo: true },
     intendedUse: 'test',

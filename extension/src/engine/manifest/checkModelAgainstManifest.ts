@@ -64,7 +64,9 @@ export function checkOutputSizes(
   const expectedCams = manifest.outputs.cams.shape;
   const problems: string[] = [];
   if (probabilities.dims.reduce((a, b) => a * b, 1) !== manifest.findings.length) {
-    problems.push(`probabilities have shape ${describeShape(probabilities.dims)}, expected [1, ${manifest.findings.length}]`);
+    problems.push(
+      `probabilities have shape ${describeShape(probabilities.dims)}, expected [1, ${manifest.findings.length}]`,
+    );
   }
   if (!shapeMatches(cams.dims, expectedCams) || cams.dims.length !== 4) {
     problems.push(`CAMs have shape ${describeShape(cams.dims)}, manifest says ${describeShape(expectedCams)}`);

@@ -14,7 +14,10 @@ function soundManifest(): Record<string, unknown> {
       resize: { kind: 'stretch' },
       intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     },
-    outputs: { probabilities: { name: 'probabilities', activation: 'none' }, cams: { name: 'cams', shape: [1, 2, 7, 7] } },
+    outputs: {
+      probabilities: { name: 'probabilities', activation: 'none' },
+      cams: { name: 'cams', shape: [1, 2, 7, 7] },
+    },
     findings: [
       { name: 'Cardiomegaly', threshold: 0.5 },
       { name: 'Nodule', threshold: 0.2 },
@@ -49,17 +52,35 @@ describe('validateManifest', () => {
     expect(refusal((m) => (m.sha256 = 'xyz'))).toMatch(/sha256: must be the 64 lower-case hex digits/);
     expect(refusal((m) => delete m.demo)).toMatch(/demo: must be true or false/);
     expect(refusal((m) => (m.input.channels = 2))).toMatch(/input.channels: must be 1 or 3/);
-    expect(refusal((m) => (m.input.shape = [1, 1, 224, 224]))).toMatch(/input.shape: has 1 channels but input.channels is 3/);
-    expect(refusal((m) => (m.preprocessing.outputSize = [256, 256]))).toMatch(/outputSize: \[256, 256\] differs from input.shape's \[224, 224\]/);
+    expect(refusal((m) => (m.input.shape = [1, 1, 224, 224]))).toMatch(
+      /input.shape: has 1 channels but input.channels is 3/,
+    );
+    expect(refusal((m) => (m.preprocessing.outputSize = [256, 256]))).toMatch(
+      /outputSize: \[256, 256\] differs from input.shape's \[224, 224\]/,
+    );
     expect(refusal((m) => (m.preprocessing.resize = { kind: 'zoom' }))).toMatch(/resize.kind: unknown policy "zoom"/);
-    expect(refusal((m) => (m.preprocessing.resize = { kind: 'shorter-side-center-crop' }))).toMatch(/shorterSide: must be a positive integer/);
+    expect(refusal((m) => (m.preprocessing.resize = { kind: 'shorter-side-center-crop' }))).toMatch(
+      /shorterSide: must be a positive integer/,
+    );
     expect(refusal((m) => (m.preprocessing.intensity.std = [0.2, 0.2]))).toMatch(/intensity.std: must be 3 numbers/);
-    expect(refusal((m) => (m.preprocessing.intensity = { kind: 'range', min: 1024, max: -1024 }))).toMatch(/range needs finite min < max/);
-    expect(refusal((m) => (m.outputs.probabilities.activation = 'softmax'))).toMatch(/activation: must be "none" or "sigmoid"/);
-    expect(refusal((m) => (m.outputs.cams.shape = [1, 14, 7, 7]))).toMatch(/cams.shape: has 14 maps but there are 2 findings/);
-    expect(refusal((m) => (m.findings[1].threshold = 1.5))).toMatch(/findings\[1\].threshold: must be a probability strictly between 0 and 1/);
-    expect(refusal((m) => (m.findings[1].name = 'Cardiomegaly'))).toMatch(/findings\[1\].name: duplicate finding Cardiomegaly/);
-    expect(refusal((m) => (m.heatmap.fullScaleLogits = 0))).toMatch(/heatmap.fullScaleLogits: must be a positive number/);
+    expect(refusal((m) => (m.preprocessing.intensity = { kind: 'range', min: 1024, max: -1024 }))).toMatch(
+      /range needs finite min < max/,
+    );
+    expect(refusal((m) => (m.outputs.probabilities.activation = 'softmax'))).toMatch(
+      /activation: must be "none" or "sigmoid"/,
+    );
+    expect(refusal((m) => (m.outputs.cams.shape = [1, 14, 7, 7]))).toMatch(
+      /cams.shape: has 14 maps but there are 2 findings/,
+    );
+    expect(refusal((m) => (m.findings[1].threshold = 1.5))).toMatch(
+      /findings\[1\].threshold: must be a probability strictly between 0 and 1/,
+    );
+    expect(refusal((m) => (m.findings[1].name = 'Cardiomegaly'))).toMatch(
+      /findings\[1\].name: duplicate finding Cardiomegaly/,
+    );
+    expect(refusal((m) => (m.heatmap.fullScaleLogits = 0))).toMatch(
+      /heatmap.fullScaleLogits: must be a positive number/,
+    );
     expect(refusal((m) => delete m.intendedUse)).toMatch(/intendedUse: must be a non-empty string/);
   });
 

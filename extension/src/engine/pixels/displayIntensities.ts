@@ -39,7 +39,10 @@ function assertSupported(pixels: RadiographPixels): void {
     throw new EngineError('image-unsupported', `The image is too small to read (${pixels.columns}x${pixels.rows}).`);
   }
   if (pixels.pixelData.length < pixels.rows * pixels.columns) {
-    throw new EngineError('image-unsupported', 'The image has fewer pixel values than its size says; it may be damaged.');
+    throw new EngineError(
+      'image-unsupported',
+      'The image has fewer pixel values than its size says; it may be damaged.',
+    );
   }
 }
 

@@ -10,7 +10,12 @@ const pre = (resize: Parameters<typeof inputGeometry>[2]['resize']) => ({
 describe('input geometry', () => {
   it('places the crop of each resize policy', () => {
     expect(inputGeometry(1000, 800, pre({ kind: 'stretch' })).crop).toEqual({ x: 0, y: 0, width: 800, height: 1000 });
-    expect(inputGeometry(1000, 800, pre({ kind: 'center-square' })).crop).toEqual({ x: 0, y: 100, width: 800, height: 800 });
+    expect(inputGeometry(1000, 800, pre({ kind: 'center-square' })).crop).toEqual({
+      x: 0,
+      y: 100,
+      width: 800,
+      height: 800,
+    });
     // Shorter side 800 -> 256, central 224: 700 image pixels, centred.
     expect(inputGeometry(1000, 800, pre({ kind: 'shorter-side-center-crop', shorterSide: 256 })).crop).toEqual({
       x: 50,
@@ -29,12 +34,18 @@ describe('input geometry', () => {
     expect(crop.x).toBeCloseTo((16 * 1841) / 256, 9);
     expect(crop.width).toBeCloseTo((224 * 1841) / 256, 9);
     // torchxrayvision's centre crop starts at x // 2 - size // 2, whole pixels.
-    expect(inputGeometry(1000, 801, pre({ kind: 'center-square' })).crop).toEqual({ x: 0, y: 100, width: 801, height: 801 });
+    expect(inputGeometry(1000, 801, pre({ kind: 'center-square' })).crop).toEqual({
+      x: 0,
+      y: 100,
+      width: 801,
+      height: 801,
+    });
   });
 });
 
 describe('resampling', () => {
-  const ramp = (rows: number, columns: number) => Float32Array.from({ length: rows * columns }, (_, i) => (i % columns) + 0.5);
+  const ramp = (rows: number, columns: number) =>
+    Float32Array.from({ length: rows * columns }, (_, i) => (i % columns) + 0.5);
 
   it('keeps a linear ramp linear when shrinking (away from the edges)', () => {
     const out = resampleRegion(ramp(40, 400), 40, 400, { x: 0, y: 0, width: 400, height: 40 }, 4, 40);
@@ -49,7 +60,7 @@ describe('resampling', () => {
   });
 
   it('interpolates when enlarging and reads only the crop', () => {
-    const image = Float32Array.from({ length: 100 }, (_, i) => ((i % 10) < 5 ? 0 : 1));
+    const image = Float32Array.from({ length: 100 }, (_, i) => (i % 10 < 5 ? 0 : 1));
     const left = resampleRegion(image, 10, 10, { x: 0, y: 0, width: 5, height: 10 }, 10, 10);
     expect(Math.max(...left.slice(0, 8))).toBeLessThan(0.2);
   });

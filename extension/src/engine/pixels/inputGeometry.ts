@@ -14,7 +14,13 @@ function roundHalfEven(x: number): number {
  * s and the longer int(s * long / short), the crop offset is rounded to whole resized pixels. Back
  * in image pixels the crop keeps each axis's own scale.
  */
-function resizeThenCenterCrop(rows: number, columns: number, shorterSide: number, gridHeight: number, gridWidth: number) {
+function resizeThenCenterCrop(
+  rows: number,
+  columns: number,
+  shorterSide: number,
+  gridHeight: number,
+  gridWidth: number,
+) {
   const rowsShorter = rows <= columns;
   const resizedRows = rowsShorter ? shorterSide : Math.floor((shorterSide * rows) / columns);
   const resizedColumns = rowsShorter ? Math.floor((shorterSide * columns) / rows) : shorterSide;

@@ -2,7 +2,13 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { readImageFile } from '../../cli/io/readImageFile';
 import { readRasterFile } from '../../cli/io/readRasterFile';
-import { CR_MONO1_10BIT, DX_MONO2_8BIT, FIXTURE_SOURCE_PNG, nihPng, RG1_J2K_MONO1 } from '../../../../test/fixtures/paths';
+import {
+  CR_MONO1_10BIT,
+  DX_MONO2_8BIT,
+  FIXTURE_SOURCE_PNG,
+  nihPng,
+  RG1_J2K_MONO1,
+} from '../../../../test/fixtures/paths';
 import type { ModelManifest } from '../types/ModelManifest';
 import type { RadiographPixels } from '../types/RadiographPixels';
 import { displayIntensities } from './displayIntensities';
@@ -18,7 +24,11 @@ const CHEXNET: Pick<ModelManifest, 'preprocessing' | 'input'> = {
 };
 const TXV: Pick<ModelManifest, 'preprocessing' | 'input'> = {
   input: { name: 'image', shape: [1, 1, 224, 224], channels: 1 },
-  preprocessing: { outputSize: [224, 224], resize: { kind: 'center-square' }, intensity: { kind: 'range', min: -1024, max: 1024 } },
+  preprocessing: {
+    outputSize: [224, 224],
+    resize: { kind: 'center-square' },
+    intensity: { kind: 'range', min: -1024, max: 1024 },
+  },
 };
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -29,7 +39,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Mean display intensity in a box given as fractions of the image. */
-function regionMean(values: Float32Array, rows: number, columns: number, box: [number, number, number, number]): number {
+function regionMean(
+  values: Float32Array,
+  rows: number,
+  columns: number,
+  box: [number, number, number, number],
+): number {
   const [x0, y0, x1, y1] = box;
   let sum = 0;
   let n = 0;
@@ -44,7 +59,14 @@ function regionMean(values: Float32Array, rows: number, columns: number, box: [n
 
 function syntheticPixels(overrides: Partial<RadiographPixels>): RadiographPixels {
   const pixelData = new Uint16Array(64 * 64).map((_, i) => i % 4096);
-  return { pixelData, rows: 64, columns: 64, samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2', ...overrides };
+  return {
+    pixelData,
+    rows: 64,
+    columns: 64,
+    samplesPerPixel: 1,
+    photometricInterpretation: 'MONOCHROME2',
+    ...overrides,
+  };
 }
 
 describe('pixel preparation on real radiographs', () => {
@@ -64,12 +86,16 @@ describe('pixel preparation on real radiographs', () => {
   it('an 8-bit MONOCHROME2 DX gives exactly the tensor of its PNG', async () => {
     const dicom = await readImageFile(DX_MONO2_8BIT);
     const png = await readImageFile(FIXTURE_SOURCE_PNG);
-    expect(maxAbsDiff(preparePixels(dicom, CHEXNET).tensorData, preparePixels(png, CHEXNET).tensorData)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(preparePixels(dicom, CHEXNET).tensorData, preparePixels(png, CHEXNET).tensorData)).toBeLessThan(
+      1e-6,
+    );
   });
 
   it('a JPEG 2000 15-bit MONOCHROME1 CR with a wide window shows white bone over dark lungs', async () => {
     const rg1 = await readImageFile(RG1_J2K_MONO1);
-    expect([rg1.columns, rg1.rows, rg1.bitsStored, rg1.windowCenter, rg1.windowWidth]).toEqual([1841, 1955, 15, 15000, 30000]);
+    expect([rg1.columns, rg1.rows, rg1.bitsStored, rg1.windowCenter, rg1.windowWidth]).toEqual([
+      1841, 1955, 15, 15000, 30000,
+    ]);
     const { values, voiSource } = displayIntensities(rg1);
     expect(voiSource).toBe('window');
     const spine = regionMean(values, rg1.rows, rg1.columns, [0.47, 0.3, 0.53, 0.6]);
@@ -120,7 +146,11 @@ describe('the DICOM grayscale pipeline', () => {
 
   it('uses a VOI LUT table over the window when the image has one', () => {
     const data = Uint16Array.from({ length: 4096 }, (_, i) => 4095 - i);
-    const pixels = syntheticPixels({ windowCenter: 2048, windowWidth: 4096, voiLut: { firstValueMapped: 0, bitsPerEntry: 12, data } });
+    const pixels = syntheticPixels({
+      windowCenter: 2048,
+      windowWidth: 4096,
+      voiLut: { firstValueMapped: 0, bitsPerEntry: 12, data },
+    });
     const { values, voiSource } = displayIntensities(pixels);
     expect(voiSource).toBe('voi-lut');
     expect(values[0]).toBeCloseTo(1, 6);
@@ -129,13 +159,17 @@ describe('the DICOM grayscale pipeline', () => {
 
   it('applies a modality LUT table', () => {
     const lut = { firstValueMapped: 0, data: Uint16Array.from({ length: 4096 }, (_, i) => 4095 - i) };
-    const { values } = displayIntensities(syntheticPixels({ modalityLut: lut, windowCenter: 2047.5, windowWidth: 4095, voiLutFunction: 'LINEAR_EXACT' }));
+    const { values } = displayIntensities(
+      syntheticPixels({ modalityLut: lut, windowCenter: 2047.5, windowWidth: 4095, voiLutFunction: 'LINEAR_EXACT' }),
+    );
     expect(values[0]).toBeCloseTo(1, 4);
     expect(values[4095]).toBeCloseTo(0, 4);
   });
 
   it('follows the SIGMOID VOI function and falls back to the full range without a window', () => {
-    const sigmoid = displayIntensities(syntheticPixels({ windowCenter: 2048, windowWidth: 1024, voiLutFunction: 'SIGMOID' }));
+    const sigmoid = displayIntensities(
+      syntheticPixels({ windowCenter: 2048, windowWidth: 1024, voiLutFunction: 'SIGMOID' }),
+    );
     expect(sigmoid.values[2048]).toBeCloseTo(0.5, 6);
     expect(sigmoid.values[2048 + 256]).toBeCloseTo(1 / (1 + Math.exp(-1)), 5);
     const full = displayIntensities(syntheticPixels({}));
@@ -145,7 +179,9 @@ describe('the DICOM grayscale pipeline', () => {
   });
 
   it('refuses colour and multi-frame images with a message a radiologist understands', () => {
-    expect(() => displayIntensities(syntheticPixels({ samplesPerPixel: 3, photometricInterpretation: 'RGB' }))).toThrow(/colour image/);
+    expect(() => displayIntensities(syntheticPixels({ samplesPerPixel: 3, photometricInterpretation: 'RGB' }))).toThrow(
+      /colour image/,
+    );
     expect(() => displayIntensities(syntheticPixels({ numberOfFrames: 12 }))).toThrow(/12 frames/);
   });
 

@@ -9,7 +9,10 @@ import { resampleRegion } from './resampleRegion';
  * Image as displayed by its own DICOM values -> the model's input tensor, plus the exact geometry
  * that maps the model grid back onto image pixels.
  */
-export function preparePixels(pixels: RadiographPixels, manifest: Pick<ModelManifest, 'preprocessing' | 'input'>): PreparedInput {
+export function preparePixels(
+  pixels: RadiographPixels,
+  manifest: Pick<ModelManifest, 'preprocessing' | 'input'>,
+): PreparedInput {
   const { values, voiSource } = displayIntensities(pixels);
   const geometry = inputGeometry(pixels.rows, pixels.columns, manifest.preprocessing);
   const [gridHeight, gridWidth] = geometry.gridSize;

@@ -13,7 +13,8 @@ import { nihPng } from '../../../../test/fixtures/paths';
 import { loadModel } from './loadModel';
 import type { Ort } from './types';
 
-type Fault = { kind: 'perturb'; output: 'probabilities' | 'cams' | 'all'; by: number } | { kind: 'fail-after'; runs: number };
+type Fault =
+  { kind: 'perturb'; output: 'probabilities' | 'cams' | 'all'; by: number } | { kind: 'fail-after'; runs: number };
 
 /** onnxruntime whose 'webgpu' sessions are WASM sessions with a fault injected. */
 function ortWithFaultyWebGpu(fault: Fault): Ort {
@@ -27,7 +28,8 @@ function ortWithFaultyWebGpu(fault: Fault): Ort {
       const outputs = await (fetches ? session.run(feeds, fetches) : session.run(feeds));
       if (fault.kind === 'perturb') {
         for (const [name, tensor] of Object.entries(outputs)) {
-          if (fault.output === 'all' || fault.output === name) (tensor.data as Float32Array).forEach((v, i, a) => (a[i] = v + fault.by));
+          if (fault.output === 'all' || fault.output === name)
+            (tensor.data as Float32Array).forEach((v, i, a) => (a[i] = v + fault.by));
         }
       }
       return outputs;
@@ -48,7 +50,12 @@ describe('backend selection with a misbehaving GPU (simulated)', () => {
   });
 
   it('trusts WebGPU that agrees with WASM', async () => {
-    const model = await loadModel({ manifestUrl: DEFAULT_MANIFEST, ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 1e-5 }), readBytes, wasmThreads: 1 });
+    const model = await loadModel({
+      manifestUrl: DEFAULT_MANIFEST,
+      ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 1e-5 }),
+      readBytes,
+      wasmThreads: 1,
+    });
     expect(model.backend).toBe('webgpu');
     expect(model.backendNote).toBeUndefined();
     await model.dispose();
@@ -70,7 +77,12 @@ describe('backend selection with a misbehaving GPU (simulated)', () => {
 
   it('drops WebGPU whose heatmaps alone disagree (heat compared as a fraction of the colour scale)', async () => {
     // 1e-3 on the CAM is 0.049 logits of heat, 1.2% of the demo's 4-logit scale.
-    const model = await loadModel({ manifestUrl: DEFAULT_MANIFEST, ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'cams', by: 1e-3 }), readBytes, wasmThreads: 1 });
+    const model = await loadModel({
+      manifestUrl: DEFAULT_MANIFEST,
+      ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'cams', by: 1e-3 }),
+      readBytes,
+      wasmThreads: 1,
+    });
     expect(model.backend).toBe('wasm');
     expect(model.backendNote).toMatch(/WebGPU disagreed with the CPU by 1\.2[0-9]e-2/);
     await model.dispose();
@@ -78,7 +90,13 @@ describe('backend selection with a misbehaving GPU (simulated)', () => {
 
   it('refuses to load when the site requires WebGPU and it disagrees', async () => {
     await expect(
-      loadModel({ manifestUrl: DEFAULT_MANIFEST, ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 0.01 }), readBytes, backend: 'webgpu', wasmThreads: 1 }),
+      loadModel({
+        manifestUrl: DEFAULT_MANIFEST,
+        ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 0.01 }),
+        readBytes,
+        backend: 'webgpu',
+        wasmThreads: 1,
+      }),
     ).rejects.toThrow(/requires the GPU \(WebGPU\), but WebGPU disagreed/);
   });
 
@@ -86,14 +104,26 @@ describe('backend selection with a misbehaving GPU (simulated)', () => {
     const manifest = JSON.parse(await readFile(DEFAULT_MANIFEST, 'utf8'));
     manifest.input.name = 'pixels';
     manifest.file = join(DEFAULT_MANIFEST, '..', 'model.onnx');
-    const readPatched = async (path: string) => (path === 'patched.json' ? new TextEncoder().encode(JSON.stringify(manifest)) : readBytes(path));
+    const readPatched = async (path: string) =>
+      path === 'patched.json' ? new TextEncoder().encode(JSON.stringify(manifest)) : readBytes(path);
     await expect(
-      loadModel({ manifestUrl: 'patched.json', ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 0 }), readBytes: readPatched, backend: 'webgpu', wasmThreads: 1 }),
+      loadModel({
+        manifestUrl: 'patched.json',
+        ort: ortWithFaultyWebGpu({ kind: 'perturb', output: 'all', by: 0 }),
+        readBytes: readPatched,
+        backend: 'webgpu',
+        wasmThreads: 1,
+      }),
     ).rejects.toThrow(/does not match its manifest: the manifest's input "pixels" is not in the model/);
   });
 
   it('moves to WASM when the GPU device is lost mid-session, and the result says so', async () => {
-    const model = await loadModel({ manifestUrl: DEFAULT_MANIFEST, ort: ortWithFaultyWebGpu({ kind: 'fail-after', runs: 1 }), readBytes, wasmThreads: 1 });
+    const model = await loadModel({
+      manifestUrl: DEFAULT_MANIFEST,
+      ort: ortWithFaultyWebGpu({ kind: 'fail-after', runs: 1 }),
+      readBytes,
+      wasmThreads: 1,
+    });
     expect(model.backend).toBe('webgpu'); // its one check run succeeded
     const pixels = await readImageFile(nihPng('txv__00027426_000.png'));
     const result = await model.analyze(pixels);

@@ -32,7 +32,9 @@ async function displayedOutputs(ort: Ort, session: InferenceSession, manifest: M
   const sigmoid = probabilities.activation === 'sigmoid';
   const [, , h, w] = manifest.outputs.cams.shape;
   return {
-    probabilities: Float32Array.from(outputs[probabilities.name].data as Float32Array, (v) => (sigmoid ? 1 / (1 + Math.exp(-v)) : v)),
+    probabilities: Float32Array.from(outputs[probabilities.name].data as Float32Array, (v) =>
+      sigmoid ? 1 / (1 + Math.exp(-v)) : v,
+    ),
     heat: Float32Array.from(outputs[cams.name].data as Float32Array, (v) => v * h * w),
   };
 }

@@ -24,7 +24,10 @@ export function createCacheApiByteStore(): ModelByteStore | undefined {
     async put(sha256, bytes) {
       try {
         const cache = await caches.open(CACHE_NAME);
-        await cache.put(keyFor(sha256), new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }));
+        await cache.put(
+          keyFor(sha256),
+          new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }),
+        );
       } catch {
         // Quota or private mode: keep working without the cache.
       }

@@ -28,7 +28,12 @@ describe('loadModel and analyze on the demo model', () => {
     const result = await model.analyze(await readImageFile(nihPng('txv__00000001_000.png')));
     const fileHash = createHash('sha256').update(readFileSync(demoModelPath)).digest('hex');
     expect(result.backend).toBe('wasm');
-    expect(result.model).toEqual({ name: demoManifest().name, version: demoManifest().version, sha256: fileHash, demo: true });
+    expect(result.model).toEqual({
+      name: demoManifest().name,
+      version: demoManifest().version,
+      sha256: fileHash,
+      demo: true,
+    });
     expect(result.findings.map((f) => f.name)).toEqual(demoManifest().findings.map((f) => f.name));
     for (const f of result.findings) {
       expect(f.probability).toBeGreaterThan(0);

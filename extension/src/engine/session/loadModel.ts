@@ -24,7 +24,10 @@ async function readManifest(options: LoadModelOptions, readBytes: NonNullable<Lo
     text = new TextDecoder().decode(await readBytes(options.manifestUrl));
   } catch (error) {
     if (error instanceof EngineError) throw error;
-    throw new EngineError('model-unreadable', `The model manifest ${options.manifestUrl} could not be read (${String(error)}).`);
+    throw new EngineError(
+      'model-unreadable',
+      `The model manifest ${options.manifestUrl} could not be read (${String(error)}).`,
+    );
   }
   let json: unknown;
   try {
@@ -109,7 +112,10 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           if (backend !== 'webgpu' || error instanceof EngineError) throw error;
           // A lost or failing GPU device: continue on the CPU unless the site requires the GPU.
           if (options.backend === 'webgpu') {
-            throw new EngineError('backend-unavailable', `The GPU stopped working (${String(error)}); this site requires the GPU.`);
+            throw new EngineError(
+              'backend-unavailable',
+              `The GPU stopped working (${String(error)}); this site requires the GPU.`,
+            );
           }
           await session.release().catch(() => undefined);
           backend = 'wasm';
@@ -118,7 +124,10 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
             session = await createSession(ort, bytes, 'wasm');
           } catch (cpuError) {
             disposed = true; // nothing left to run on
-            throw new EngineError('backend-unavailable', `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`);
+            throw new EngineError(
+              'backend-unavailable',
+              `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`,
+            );
           }
           return runAnalysis(ort, session, manifest, backend, pixels);
         }

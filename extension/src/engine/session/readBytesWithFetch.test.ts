@@ -41,6 +41,8 @@ describe('readBytesWithFetch', () => {
   });
 
   it('says which URL failed and how', async () => {
-    await expect(readBytesWithFetch(`${origin}/missing.onnx`)).rejects.toThrow(/could not be downloaded from .*missing\.onnx \(HTTP 404\)/);
+    await expect(readBytesWithFetch(`${origin}/missing.onnx`)).rejects.toThrow(
+      /could not be downloaded from .*missing\.onnx \(HTTP 404\)/,
+    );
   });
 });

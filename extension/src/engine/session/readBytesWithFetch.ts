@@ -12,7 +12,10 @@ export async function readBytesWithFetch(url: string, onFraction?: (fraction: nu
     throw new EngineError('model-unreadable', `The model could not be downloaded from ${url} (${String(error)}).`);
   }
   if (!response.ok) {
-    throw new EngineError('model-unreadable', `The model could not be downloaded from ${url} (HTTP ${response.status}).`);
+    throw new EngineError(
+      'model-unreadable',
+      `The model could not be downloaded from ${url} (HTTP ${response.status}).`,
+    );
   }
   const encoding = response.headers.get('Content-Encoding');
   const total = !encoding || encoding === 'identity' ? Number(response.headers.get('Content-Length')) || 0 : 0;

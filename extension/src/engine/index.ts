@@ -12,3 +12,9 @@ export { createCacheApiByteStore } from './session/cacheApiByteStore';
 export { heatmapForFinding, allHeatmaps } from './heatmap/heatmapForFinding';
 export { colormapRgba, COLORMAPS, type ColormapName } from './heatmap/colormaps';
 export { LatestRequestGate } from './requests/LatestRequestGate';
+export {
+  COLORMAP_NAMES,
+  isColormapName,
+  HEATMAP_THRESHOLD_RANGE,
+  clampHeatmapThreshold,
+} from './heatmap/displayBounds';

@@ -4,19 +4,19 @@
  * BatchNormalization takes its running mean and variance from the calibration activations,
  * so every BN really normalises its input and signals stay in range through all 121 layers.
  */
-import { attribute, OnnxGraphWriter } from './OnnxGraphWriter';
+import { attribute, type OnnxGraphWriter } from './OnnxGraphWriter';
 import {
   channelAffine,
   channelStatistics,
   concatChannels,
   conv2d,
-  FeatureMap,
+  type FeatureMap,
   pool,
   relu,
-  WindowGeometry,
+  type WindowGeometry,
   windowOutputSize,
 } from './featureMap';
-import { SeededRandom } from './random';
+import { type SeededRandom } from './random';
 
 export const BATCH_NORM_EPSILON = 1e-5;
 

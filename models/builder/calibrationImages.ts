@@ -4,8 +4,8 @@
  * per channel as the model's preprocessing would. Nothing is read from disk, so builds stay
  * self-contained and reproducible.
  */
-import { createFeatureMap, FeatureMap } from './featureMap';
-import { SeededRandom } from './random';
+import { createFeatureMap, type FeatureMap } from './featureMap';
+import { type SeededRandom } from './random';
 
 export interface InputNormalization {
   mean: number[];

@@ -1,7 +1,8 @@
+import { IMAGENET_NORMALIZATION } from '../contract';
 import { buildDemoModel, CHEXNET_FINDINGS, DEFAULT_DEMO_SEED } from './demoModel';
 import { declaredDims, decodeModel, graphOf } from './onnxTestUtils';
 import { createHash } from 'node:crypto';
-import { validateManifest } from '../../extension/src/engine/manifest/validateManifest';
+import { validateManifest } from '../../extension/src/engine';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +26,7 @@ describe('buildDemoModel', () => {
       preprocessing: {
         outputSize: [224, 224],
         resize: { kind: 'stretch' },
-        intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+        intensity: { kind: 'mean-std', mean: [...IMAGENET_NORMALIZATION.mean], std: [...IMAGENET_NORMALIZATION.std] },
       },
       outputs: {
         probabilities: { name: 'probabilities', activation: 'none' },

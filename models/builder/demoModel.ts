@@ -2,27 +2,13 @@
  * The demo model: DenseNet-121 with a 14-finding CheXNet head, seeded random (untrained)
  * weights, and its manifest. Lets the whole pipeline run without downloading real weights.
  */
-import { MANIFEST_FORMAT_VERSION, ModelManifest } from '../../extension/src/engine/types/ModelManifest';
-import { buildDenseNet, DenseNetModel, densenet121Config, TENSOR_NAMES } from './densenet';
+import { MANIFEST_FORMAT_VERSION, type ModelManifest } from '../../extension/src/engine';
+import { buildDenseNet, type DenseNetModel, densenet121Config, TENSOR_NAMES } from './densenet';
 import { createHash } from 'node:crypto';
+import { IMAGENET_NORMALIZATION, NIH_FINDING_NAMES } from '../contract';
 
-/** NIH ChestX-ray14 findings in the CheXNet (and reproduce-chexnet) output order. */
-export const CHEXNET_FINDINGS = [
-  'Atelectasis',
-  'Cardiomegaly',
-  'Effusion',
-  'Infiltration',
-  'Mass',
-  'Nodule',
-  'Pneumonia',
-  'Pneumothorax',
-  'Consolidation',
-  'Edema',
-  'Emphysema',
-  'Fibrosis',
-  'Pleural_Thickening',
-  'Hernia',
-] as const;
+/** NIH ChestX-ray14 findings in the CheXNet (and reproduce-chexnet) output order: the shared contract. */
+export const CHEXNET_FINDINGS: readonly string[] = NIH_FINDING_NAMES;
 
 export const DEMO_MODEL_NAME = 'chexnet-densenet121-demo';
 export const DEFAULT_DEMO_SEED = 121;
@@ -71,7 +57,7 @@ export function buildDemoModel(seed: number = DEFAULT_DEMO_SEED, options: DemoMo
     preprocessing: {
       outputSize: [height, width],
       resize: { kind: 'stretch' },
-      intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      intensity: { kind: 'mean-std', mean: [...IMAGENET_NORMALIZATION.mean], std: [...IMAGENET_NORMALIZATION.std] },
     },
     outputs: {
       probabilities: { name: TENSOR_NAMES.probabilities, activation: 'none' },

@@ -1,11 +1,11 @@
 import { onnx } from 'onnx-proto';
-import { buildDenseNet, densenet121Config, DenseNetModel, TENSOR_NAMES } from './densenet';
+import { buildDenseNet, densenet121Config, type DenseNetModel, TENSOR_NAMES } from './densenet';
 import {
   declaredDims,
   decodeModel,
   dimsOf,
   extractSubgraph,
-  Feeds,
+  type Feeds,
   findInitializer,
   floatValues,
   graphOf,

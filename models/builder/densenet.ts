@@ -2,10 +2,11 @@
  * DenseNet (torchvision topology) with a CheXNet-style head and in-graph Grad-CAM, written as
  * ONNX with seeded random weights. See buildDenseNet.
  */
-import { Activation, BatchNormInit, CalibratedLayers } from './CalibratedLayers';
-import { InputNormalization, syntheticCalibrationBatch } from './calibrationImages';
+import { type Activation, type BatchNormInit, CalibratedLayers } from './CalibratedLayers';
+import { type InputNormalization, syntheticCalibrationBatch } from './calibrationImages';
 import { attribute, OnnxGraphWriter } from './OnnxGraphWriter';
 import { SeededRandom } from './random';
+import { IMAGENET_NORMALIZATION, NIH_FINDINGS } from '../contract';
 
 export interface DenseNetConfig {
   /** Image channels of the input (3 for ImageNet-style models). */
@@ -45,7 +46,10 @@ export const TENSOR_NAMES = {
   logits: 'logits',
 } as const;
 
-const IMAGENET_NORMALIZATION: InputNormalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const IMAGENET_INPUT: InputNormalization = {
+  mean: [...IMAGENET_NORMALIZATION.mean],
+  std: [...IMAGENET_NORMALIZATION.std],
+};
 
 /** torchvision densenet121 with a 14-finding head (CheXNet), 224 x 224 RGB input. */
 export const densenet121Config: DenseNetConfig = {
@@ -55,11 +59,11 @@ export const densenet121Config: DenseNetConfig = {
   growthRate: 32,
   bnSize: 4,
   blockLayers: [6, 12, 24, 16],
-  numClasses: 14,
+  numClasses: NIH_FINDINGS.length,
   seed: 121,
   includeCams: true,
   exposeFeatures: false,
-  inputNormalization: IMAGENET_NORMALIZATION,
+  inputNormalization: IMAGENET_INPUT,
   calibrationSize: [128, 128],
   calibrationImageCount: 2,
   classifierWeightStd: 0.08,

@@ -3,7 +3,7 @@
  * what onnxruntime computes for the same nodes; otherwise the BN statistics would be wrong.
  */
 import { attribute, OnnxGraphWriter } from './OnnxGraphWriter';
-import { concatChannels, conv2d, FeatureMap, pool, WindowGeometry, windowOutputSize } from './featureMap';
+import { concatChannels, conv2d, type FeatureMap, pool, type WindowGeometry, windowOutputSize } from './featureMap';
 import { pseudoRandomImage, runModel } from './onnxTestUtils';
 import { SeededRandom } from './random';
 

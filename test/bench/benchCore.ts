@@ -2,10 +2,14 @@
  * One benchmark, the same code in Node and in the browser page: pixel preparation, session.run,
  * heatmap post-processing (all findings into image space) and end to end, per iteration.
  */
-import { allHeatmaps } from '../../extension/src/engine/heatmap/heatmapForFinding';
-import { preparePixels } from '../../extension/src/engine/pixels/preparePixels';
-import type { LoadedModel } from '../../extension/src/engine/session/types';
-import type { RadiographPixels } from '../../extension/src/engine/types/RadiographPixels';
+import {
+  allHeatmaps,
+  type loadModel,
+  type LoadedModel,
+  type Ort,
+  preparePixels,
+  type RadiographPixels,
+} from '../../extension/src/engine';
 
 export interface Stats {
   median: number;
@@ -84,7 +88,7 @@ export async function benchmarkSessionRun(
  * from elsewhere on the machine falls on both alike.
  */
 export async function benchmarkCamCost(
-  ort: typeof import('onnxruntime-web'),
+  ort: Ort,
   withCamsBytes: Uint8Array,
   withoutCamsBytes: Uint8Array,
   input: { name: string; data: Float32Array; shape: number[] },
@@ -119,10 +123,10 @@ export interface BrowserBenchArgs {
 /** The browser half of the benchmark; runs inside the harness page (bundled, so no eval helpers). */
 export async function benchmarkInPage(
   engine: {
-    loadModel: typeof import('../../extension/src/engine').loadModel;
+    loadModel: typeof loadModel;
     decodeGreyPng(url: string): Promise<RadiographPixels>;
   },
-  ort: typeof import('onnxruntime-web'),
+  ort: Ort,
   args: BrowserBenchArgs,
 ) {
   const model = await engine.loadModel({

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { validateManifest } from '../../extension/src/engine/manifest/validateManifest';
-import type { ModelManifest } from '../../extension/src/engine/types/ModelManifest';
+import { validateManifest, type ModelManifest } from '../../extension/src/engine';
+import { NIH_FINDING_NAMES } from '../../models/contract';
 import {
   EXPORTER_DIR,
   exporterEnv,
@@ -27,27 +27,10 @@ const FIXTURES = join(ROOT, 'demo/data/nih');
 const TOLERANCE = 1e-4;
 /** A DenseNet-121 export with its proof takes 5-30 s on a busy 2-core machine. */
 const SLOW = 300_000;
-const NIH_14 = [
-  'Atelectasis',
-  'Cardiomegaly',
-  'Effusion',
-  'Infiltration',
-  'Mass',
-  'Nodule',
-  'Pneumonia',
-  'Pneumothorax',
-  'Consolidation',
-  'Edema',
-  'Emphysema',
-  'Fibrosis',
-  'Pleural_Thickening',
-  'Hernia',
-];
 
 const python = exporterPython();
 const available = hasExporterDependencies(python);
 if (!available) {
-  // eslint-disable-next-line no-console
   console.warn(
     `SKIPPED exporter tests: ${python} cannot import torch, torchvision and onnx ` +
       '(apt-get install python3-torch python3-torchvision python3-onnx).',
@@ -113,7 +96,6 @@ describeWithTorch('model exporter', () => {
   }, SLOW);
 
   afterAll(() => {
-    // eslint-disable-next-line no-console
     if (measured.length) console.log(`Largest differences, engine vs PyTorch:\n${measured.join('\n')}`);
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -234,7 +216,7 @@ function checkLayoutSpecifics(
   stdout: string,
 ) {
   if (format === 'chexnet') {
-    expect(manifest.findings.map((f) => f.name)).toEqual(NIH_14);
+    expect(manifest.findings.map((f) => f.name)).toEqual(NIH_FINDING_NAMES);
     expect(manifest.input.channels).toBe(3);
     expect(manifest.preprocessing.intensity.kind).toBe('mean-std');
     // No thresholds in CheXNet checkpoints: an uncalibrated 0.5, said loudly.

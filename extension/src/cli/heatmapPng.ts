@@ -1,6 +1,5 @@
 import { PNG } from 'pngjs';
-import { colormapRgba, type ColormapName } from '../engine/heatmap/colormaps';
-import type { Heatmap } from '../engine/types/Analysis';
+import { colormapRgb, type ColormapName, type Heatmap } from '../engine';
 
 export interface HeatmapPngOptions {
   colormap: ColormapName;
@@ -15,7 +14,7 @@ export interface HeatmapPngOptions {
  */
 export function heatmapPng(display: Float32Array, heatmap: Heatmap, options: HeatmapPngOptions): Buffer {
   const png = new PNG({ width: heatmap.columns, height: heatmap.rows });
-  const lookup = Array.from({ length: 256 }, (_, i) => colormapRgba(options.colormap, i / 255));
+  const lookup = Array.from({ length: 256 }, (_, i) => colormapRgb(options.colormap, i / 255));
   for (let i = 0; i < heatmap.data.length; i++) {
     const grey = Math.round(display[i] * 255);
     const level = Math.min(1, heatmap.data[i] / heatmap.fullScale);

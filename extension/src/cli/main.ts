@@ -4,15 +4,14 @@
  *   evaluate <folder> --labels <Data_Entry.csv> [--model <manifest.json>] [--json]
  */
 import { parseArgs } from 'node:util';
-import { COLORMAPS, type ColormapName } from '../engine/heatmap/colormaps';
-import { EngineError } from '../engine/utilities/EngineError';
+import { COLORMAP_NAMES, EngineError, HEATMAP_THRESHOLD_RANGE, isColormapName } from '../engine';
 import { evaluate } from './commands/evaluate';
 import { predict } from './commands/predict';
 
-const USAGE = `Usage:
-  npm run cli -- predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
-                 [--colormap jet|turbo|hot] [--heatmap-threshold 0.15] [--threads N] [--dump-tensors <dir>]
-  npm run cli -- evaluate <folder> --labels <csv in NIH Data_Entry format> [--model <manifest.json>] [--json]
+const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repository):
+  cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
+                 [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold 0.15] [--threads N] [--dump-tensors <dir>]
+  cxr-ai evaluate <folder> --labels <csv in NIH Data_Entry format> [--model <manifest.json>] [--json]
 
 The default model is the demo model (untrained weights: not for diagnostic use).`;
 
@@ -23,6 +22,15 @@ function parseThreads(value: string | undefined): number | undefined {
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError('--threads must be a positive integer');
   return threads;
+}
+
+/** The same range as the panel's "Hide heat below" slider. */
+function parseHeatmapThreshold(value: string): number {
+  const { min, max } = HEATMAP_THRESHOLD_RANGE;
+  const threshold = Number(value);
+  if (!(threshold >= min && threshold <= max))
+    throw new UsageError(`--heatmap-threshold must be between ${min} and ${max}`);
+  return threshold;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -50,17 +58,15 @@ async function main(argv: string[]): Promise<void> {
   if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
   const threads = parseThreads(values.threads);
   if (command === 'predict') {
-    if (!(values.colormap in COLORMAPS))
-      throw new UsageError(`--colormap must be one of ${Object.keys(COLORMAPS).join(', ')}`);
-    const heatmapThreshold = Number(values['heatmap-threshold']);
-    if (!(heatmapThreshold >= 0 && heatmapThreshold <= 1))
-      throw new UsageError('--heatmap-threshold must be between 0 and 1');
+    const { colormap } = values;
+    if (!isColormapName(colormap)) throw new UsageError(`--colormap must be one of ${COLORMAP_NAMES.join(', ')}`);
+    const heatmapThreshold = parseHeatmapThreshold(values['heatmap-threshold']);
     await predict({
       file: target,
       manifest: values.model,
       json: values.json,
       heatmapsDir: values.heatmaps,
-      colormap: values.colormap as ColormapName,
+      colormap,
       heatmapThreshold,
       dumpTensorsDir: values['dump-tensors'],
       threads,

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { loadModel } from '../engine/session/loadModel';
-import type { LoadedModel } from '../engine/session/types';
+import { loadModel, type LoadedModel } from '../engine';
 
 /** The demo model that `npm install` builds. */
 export const DEFAULT_MANIFEST = resolve(__dirname, '../../../models/demo/manifest.json');

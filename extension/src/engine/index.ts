@@ -1,17 +1,19 @@
 /**
  * The numerical core shared by the OHIF panel, the CLI and the tests. No OHIF or React here.
+ * This file is the engine's only public door: nothing outside the engine imports its folders.
  */
 export * from './types';
-export * from './session/types';
-export { EngineError } from './utilities/EngineError';
+export { EngineError, type EngineErrorCode } from './utilities/EngineError';
 export { validateManifest } from './manifest/validateManifest';
 export { checkModelAgainstManifest } from './manifest/checkModelAgainstManifest';
 export { preparePixels } from './pixels/preparePixels';
+export { displayIntensities } from './pixels/displayIntensities';
 export { loadModel } from './session/loadModel';
 export { createCacheApiByteStore } from './session/cacheApiByteStore';
 export { heatmapForFinding, allHeatmaps } from './heatmap/heatmapForFinding';
-export { colormapRgba, COLORMAPS, type ColormapName } from './heatmap/colormaps';
-export { LatestRequestGate } from './requests/LatestRequestGate';
+export { camsToLogits, logitScaleOfCams } from './heatmap/camUnits';
+export { colormapRgb, COLORMAPS, type ColormapName } from './heatmap/colormaps';
+export { LatestRequestGate, type RequestToken } from './requests/LatestRequestGate';
 export {
   COLORMAP_NAMES,
   isColormapName,

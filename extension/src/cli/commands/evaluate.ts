@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../../engine/utilities/EngineError';
+import { EngineError } from '../../engine';
 import { labelsForFile, readNihLabels } from '../evaluation/readNihLabels';
 import { rocAuc } from '../evaluation/rocAuc';
 import { readImageFile } from '../io/readImageFile';
@@ -55,7 +55,7 @@ export async function evaluate(options: EvaluateOptions): Promise<void> {
   });
   const defined = rows.filter((r) => r.auc !== undefined);
   const meanAuc = defined.length ? defined.reduce((s, r) => s + (r.auc as number), 0) / defined.length : undefined;
-  const model_ = {
+  const identity = {
     name: model.manifest.name,
     version: model.manifest.version,
     sha256: model.manifest.sha256,
@@ -63,14 +63,14 @@ export async function evaluate(options: EvaluateOptions): Promise<void> {
   };
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ images: labelled.length, model: model_, backend: model.backend, findings: rows, meanAuc })}\n`,
+      `${JSON.stringify({ images: labelled.length, model: identity, backend: model.backend, findings: rows, meanAuc })}\n`,
     );
     return;
   }
   const lines: string[] = [];
-  if (model_.demo) lines.push('*** DEMO WEIGHTS (untrained): these AUCs only show the tool works. ***', '');
+  if (identity.demo) lines.push('*** DEMO WEIGHTS (untrained): these AUCs only show the tool works. ***', '');
   lines.push(
-    `${labelled.length} labelled images, ${model_.name} ${model_.version} (sha256 ${model_.sha256.slice(0, 12)}…) on ${model.backend.toUpperCase()}`,
+    `${labelled.length} labelled images, ${identity.name} ${identity.version} (sha256 ${identity.sha256.slice(0, 12)}…) on ${model.backend.toUpperCase()}`,
     '',
   );
   lines.push(`${'Pathology'.padEnd(20)}${'AUROC'.padStart(8)}${'Positives'.padStart(11)}${'Negatives'.padStart(11)}`);

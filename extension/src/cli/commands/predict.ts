@@ -1,10 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allHeatmaps } from '../../engine/heatmap/heatmapForFinding';
-import type { ColormapName } from '../../engine/heatmap/colormaps';
-import { displayIntensities } from '../../engine/pixels/displayIntensities';
-import { preparePixels } from '../../engine/pixels/preparePixels';
-import type { AnalysisResult } from '../../engine/types/Analysis';
+import { allHeatmaps, type AnalysisResult, type ColormapName, displayIntensities } from '../../engine';
 import { heatmapPng } from '../heatmapPng';
 import { readImageFile } from '../io/readImageFile';
 import { loadModelFromDisk } from '../nodeModel';
@@ -75,15 +71,16 @@ async function writeHeatmaps(dir: string, options: PredictOptions, result: Analy
   return written;
 }
 
-/** Raw tensors for checking an exported model against PyTorch on exactly the input the engine made. */
-async function dumpTensors(dir: string, result: AnalysisResult, input: Float32Array, inputShape: number[]) {
+/** Raw tensors for checking an exported model against PyTorch on exactly the input the engine ran. */
+async function dumpTensors(dir: string, result: AnalysisResult) {
+  if (!result.input) throw new Error('the analysis did not keep its input tensor');
   await mkdir(dir, { recursive: true });
   const raw = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  await writeFile(join(dir, 'input.f32'), raw(input));
+  await writeFile(join(dir, 'input.f32'), raw(result.input.data));
   await writeFile(join(dir, 'probabilities.f32'), raw(result.probabilities));
   await writeFile(join(dir, 'cams.f32'), raw(result.cams.data));
   const meta = {
-    inputShape,
+    inputShape: result.input.shape,
     camShape: result.cams.shape,
     findings: result.findings.map((f) => f.name),
     geometry: result.geometry,
@@ -95,14 +92,11 @@ export async function predict(options: PredictOptions): Promise<void> {
   const pixels = await readImageFile(options.file);
   const model = await loadModelFromDisk(options.manifest, options.threads);
   try {
-    const result = await model.analyze(pixels);
+    const result = await model.analyze(pixels, { keepInput: options.dumpTensorsDir !== undefined });
     const written = options.heatmapsDir
       ? await writeHeatmaps(options.heatmapsDir, options, result, displayIntensities(pixels).values)
       : [];
-    if (options.dumpTensorsDir) {
-      const prepared = preparePixels(pixels, model.manifest);
-      await dumpTensors(options.dumpTensorsDir, result, prepared.tensorData, prepared.shape);
-    }
+    if (options.dumpTensorsDir) await dumpTensors(options.dumpTensorsDir, result);
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}) })}\n`,

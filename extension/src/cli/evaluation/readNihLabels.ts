@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { EngineError } from '../../engine/utilities/EngineError';
+import { EngineError } from '../../engine';
 
 /** Image file name -> its set of findings, from a table in NIH Data_Entry_2017 format. */
 export function readNihLabels(path: string): Map<string, Set<string>> {

@@ -37,14 +37,9 @@ export interface DecodedFrame {
   isSigned: boolean;
 }
 
-function run(
-  module: CodecModule,
-  Decoder: (new () => EmscriptenDecoder) | undefined,
-  encoded: Uint8Array,
-): DecodedFrame {
-  if (!Decoder) throw new Error('codec module has no decoder');
-  void module;
-  const decoder = new Decoder();
+function run(decoderClass: (new () => EmscriptenDecoder) | undefined, encoded: Uint8Array): DecodedFrame {
+  if (!decoderClass) throw new Error('codec module has no decoder');
+  const decoder = new decoderClass();
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
@@ -58,11 +53,11 @@ function run(
 export async function decodeJpeg2000(encoded: Uint8Array): Promise<DecodedFrame> {
   openJpeg ??= openJpegFactory(quiet);
   const module = await openJpeg;
-  return run(module, module.J2KDecoder, encoded);
+  return run(module.J2KDecoder, encoded);
 }
 
 export async function decodeJpegBaseline(encoded: Uint8Array): Promise<DecodedFrame> {
   libJpeg ??= libJpegFactory(quiet);
   const module = await libJpeg;
-  return run(module, module.JPEGDecoder, encoded);
+  return run(module.JPEGDecoder, encoded);
 }

@@ -1,6 +1,11 @@
 import * as dicomParser from 'dicom-parser';
-import { EngineError } from '../../engine/utilities/EngineError';
-import type { PixelArray, RadiographPixels, VoiLutFunction, VoiLutTable } from '../../engine/types/RadiographPixels';
+import {
+  EngineError,
+  type PixelArray,
+  type RadiographPixels,
+  type VoiLutFunction,
+  type VoiLutTable,
+} from '../../engine';
 import { decodeJpeg2000, decodeJpegBaseline, type DecodedFrame } from './codecs';
 
 const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99']);

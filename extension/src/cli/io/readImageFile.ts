@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { EngineError } from '../../engine/utilities/EngineError';
-import type { RadiographPixels } from '../../engine/types/RadiographPixels';
+import { EngineError, type RadiographPixels } from '../../engine';
 import { readDicomFile } from './readDicomFile';
 import { isRasterImage, readRasterFile } from './readRasterFile';
 

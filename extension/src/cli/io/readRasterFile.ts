@@ -1,7 +1,6 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { EngineError } from '../../engine/utilities/EngineError';
-import type { RadiographPixels } from '../../engine/types/RadiographPixels';
+import { EngineError, type RadiographPixels } from '../../engine';
 
 /**
  * RGBA from a decoder -> one grey channel. Greyscale PNGs (and NIH's RGBA ones) have R = G = B;

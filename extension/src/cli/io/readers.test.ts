@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { dicomPart10, FIXTURE_ROOT_UID } from '../../../../test/fixtures/dicomPart10';
-import { displayIntensities } from '../../engine/pixels/displayIntensities';
+import { displayIntensities } from '../../engine';
 import { readDicomFile } from './readDicomFile';
 import { readRasterFile } from './readRasterFile';
 

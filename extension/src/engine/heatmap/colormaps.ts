@@ -36,7 +36,7 @@ export const COLORMAPS: Record<ColormapName, ReadonlyArray<readonly [number, num
 };
 
 /** Colour at t in [0, 1] as 0..255 RGB. */
-export function colormapRgba(name: ColormapName, t: number): [number, number, number] {
+export function colormapRgb(name: ColormapName, t: number): [number, number, number] {
   const points = COLORMAPS[name];
   const x = Math.min(1, Math.max(0, t));
   let i = 1;

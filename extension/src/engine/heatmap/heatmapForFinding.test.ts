@@ -1,6 +1,6 @@
 import { inputGeometry } from '../pixels/inputGeometry';
 import type { AnalysisResult } from '../types/Analysis';
-import { colormapRgba } from './colormaps';
+import { colormapRgb } from './colormaps';
 import { allHeatmaps, heatmapForFinding } from './heatmapForFinding';
 
 /** A result with hand-made CAMs on a 300x200 (rows x columns) image, model grid 224 via a central square. */
@@ -94,8 +94,8 @@ describe('heatmaps in image space', () => {
 
 describe('colormaps', () => {
   it('runs from cold to hot', () => {
-    expect(colormapRgba('jet', 0)).toEqual([0, 0, 128]);
-    expect(colormapRgba('jet', 1)).toEqual([128, 0, 0]);
-    expect(colormapRgba('jet', 0.5)).toEqual([128, 255, 128]);
+    expect(colormapRgb('jet', 0)).toEqual([0, 0, 128]);
+    expect(colormapRgb('jet', 1)).toEqual([128, 0, 0]);
+    expect(colormapRgb('jet', 0.5)).toEqual([128, 255, 128]);
   });
 });

@@ -1,4 +1,5 @@
 import type { AnalysisResult, Heatmap, InputGeometry } from '../types/Analysis';
+import { logitScaleOfCams } from './camUnits';
 
 /**
  * Where each image pixel falls on the CAM grid along one axis: two neighbouring cells and the
@@ -69,7 +70,7 @@ export function heatmapForFinding(result: AnalysisResult, findingIndex: number):
   }
   const plane = camRows * camColumns;
   const cam = result.cams.data.subarray(findingIndex * plane, (findingIndex + 1) * plane);
-  const { data, max } = camToImage(cam, camRows, camColumns, result.geometry, plane);
+  const { data, max } = camToImage(cam, camRows, camColumns, result.geometry, logitScaleOfCams(result.cams.shape));
   return {
     finding: result.findings[findingIndex].name,
     rows: result.geometry.imageRows,

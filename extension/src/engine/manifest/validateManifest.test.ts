@@ -1,7 +1,24 @@
+import { IMAGENET_NORMALIZATION } from '../../../../models/contract';
 import { EngineError } from '../utilities/EngineError';
 import { validateManifest } from './validateManifest';
 
-function soundManifest(): Record<string, unknown> {
+/** A manifest as parsed JSON: loosely typed so each test can break one field of it. */
+interface ManifestDraft {
+  formatVersion: number;
+  name: string;
+  version: string;
+  file: string;
+  sha256: string;
+  input: { name: string; shape: number[]; channels: number };
+  preprocessing: { outputSize: number[]; resize: Record<string, unknown>; intensity: Record<string, unknown> };
+  outputs: { probabilities: { name: string; activation: string }; cams: { name: string; shape: number[] } };
+  findings: { name: string; threshold: number }[];
+  heatmap: { fullScaleLogits: number };
+  intendedUse?: string;
+  demo?: boolean;
+}
+
+function soundManifest(): ManifestDraft {
   return {
     formatVersion: 1,
     name: 'test-model',
@@ -12,7 +29,7 @@ function soundManifest(): Record<string, unknown> {
     preprocessing: {
       outputSize: [224, 224],
       resize: { kind: 'stretch' },
-      intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      intensity: { kind: 'mean-std', mean: [...IMAGENET_NORMALIZATION.mean], std: [...IMAGENET_NORMALIZATION.std] },
     },
     outputs: {
       probabilities: { name: 'probabilities', activation: 'none' },
@@ -28,7 +45,7 @@ function soundManifest(): Record<string, unknown> {
   };
 }
 
-function refusal(mutate: (m: Record<string, any>) => void): string {
+function refusal(mutate: (m: ManifestDraft) => void): string {
   const manifest = soundManifest();
   mutate(manifest);
   try {

@@ -12,6 +12,7 @@ import {
 import type { ModelManifest } from '../types/ModelManifest';
 import type { RadiographPixels } from '../types/RadiographPixels';
 import { displayIntensities } from './displayIntensities';
+import { IMAGENET_NORMALIZATION } from '../../../../models/contract';
 import { preparePixels } from './preparePixels';
 
 const CHEXNET: Pick<ModelManifest, 'preprocessing' | 'input'> = {
@@ -19,7 +20,7 @@ const CHEXNET: Pick<ModelManifest, 'preprocessing' | 'input'> = {
   preprocessing: {
     outputSize: [224, 224],
     resize: { kind: 'stretch' },
-    intensity: { kind: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+    intensity: { kind: 'mean-std', mean: [...IMAGENET_NORMALIZATION.mean], std: [...IMAGENET_NORMALIZATION.std] },
   },
 };
 const TXV: Pick<ModelManifest, 'preprocessing' | 'input'> = {
@@ -124,9 +125,10 @@ describe('pixel preparation on real radiographs', () => {
       const { tensorData } = preparePixels(pixels, CHEXNET);
       const plane = 224 * 224;
       for (const i of [0, 5000, 25088, plane - 1]) {
-        const grey = tensorData[i] * 0.229 + 0.485;
-        expect(tensorData[plane + i] * 0.224 + 0.456).toBeCloseTo(grey, 5);
-        expect(tensorData[2 * plane + i] * 0.225 + 0.406).toBeCloseTo(grey, 5);
+        const { mean, std } = IMAGENET_NORMALIZATION;
+        const grey = tensorData[i] * std[0] + mean[0];
+        expect(tensorData[plane + i] * std[1] + mean[1]).toBeCloseTo(grey, 5);
+        expect(tensorData[2 * plane + i] * std[2] + mean[2]).toBeCloseTo(grey, 5);
       }
     }
   });

@@ -11,7 +11,7 @@ import { DEFAULT_MANIFEST } from '../../cli/nodeModel';
 import { readImageFile } from '../../cli/io/readImageFile';
 import { nihPng } from '../../../../test/fixtures/paths';
 import { loadModel } from './loadModel';
-import type { Ort } from './types';
+import type { Ort } from '../types/Session';
 
 type Fault =
   { kind: 'perturb'; output: 'probabilities' | 'cams' | 'all'; by: number } | { kind: 'fail-after'; runs: number };

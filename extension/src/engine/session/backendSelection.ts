@@ -1,10 +1,11 @@
 import type { InferenceSession } from 'onnxruntime-web';
+import { camsToLogits } from '../heatmap/camUnits';
 import { checkModelAgainstManifest } from '../manifest/checkModelAgainstManifest';
 import type { BackendName } from '../types/Analysis';
 import type { ModelManifest } from '../types/ModelManifest';
 import { EngineError } from '../utilities/EngineError';
 import { fixedValidationInput } from './fixedValidationInput';
-import type { BackendPreference, LoadProgress, Ort } from './types';
+import type { BackendPreference, LoadProgress, Ort } from '../types/Session';
 
 export const DEFAULT_WEBGPU_TOLERANCE = 1e-3;
 
@@ -30,12 +31,11 @@ async function displayedOutputs(ort: Ort, session: InferenceSession, manifest: M
   const { probabilities, cams } = manifest.outputs;
   const outputs = await session.run({ [manifest.input.name]: input }, [probabilities.name, cams.name]);
   const sigmoid = probabilities.activation === 'sigmoid';
-  const [, , h, w] = manifest.outputs.cams.shape;
   return {
     probabilities: Float32Array.from(outputs[probabilities.name].data as Float32Array, (v) =>
       sigmoid ? 1 / (1 + Math.exp(-v)) : v,
     ),
-    heat: Float32Array.from(outputs[cams.name].data as Float32Array, (v) => v * h * w),
+    heat: camsToLogits(outputs[cams.name].data as Float32Array, cams.shape),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ModelByteStore } from './types';
+import type { ModelByteStore } from '../types/Session';
 
 /** Our own Cache API bucket; we never open or clear anyone else's storage. */
 const CACHE_NAME = 'chest-xray-ai-models-v1';

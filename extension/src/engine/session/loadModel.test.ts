@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { readImageFile } from '../../cli/io/readImageFile';
 import { DEFAULT_MANIFEST, loadModelFromDisk } from '../../cli/nodeModel';
 import { CR_MONO1_10BIT, nihPng } from '../../../../test/fixtures/paths';
+import { preparePixels } from '../pixels/preparePixels';
 import { LatestRequestGate } from '../requests/LatestRequestGate';
 import type { ModelManifest } from '../types/ModelManifest';
 import { EngineError } from '../utilities/EngineError';
-import type { LoadedModel } from './types';
+import type { LoadedModel } from '../types/Session';
 
 const demoManifest = (): ModelManifest => JSON.parse(readFileSync(DEFAULT_MANIFEST, 'utf8'));
 const demoModelPath = join(DEFAULT_MANIFEST, '..', 'model.onnx');
@@ -42,6 +43,15 @@ describe('loadModel and analyze on the demo model', () => {
     }
     expect(result.cams.shape).toEqual([1, 14, 7, 7]);
     expect(result.imageKey).toBe('txv__00000001_000.png');
+    expect(result.input).toBeUndefined();
+  });
+
+  it('hands back the input tensor it ran only when asked, equal to a fresh preparation', async () => {
+    const pixels = await readImageFile(nihPng('txv__00000001_000.png'));
+    const result = await model.analyze(pixels, { keepInput: true });
+    const prepared = preparePixels(pixels, demoManifest());
+    expect(result.input?.shape).toEqual([1, 3, 224, 224]);
+    expect(Buffer.compare(Buffer.from(result.input!.data.buffer), Buffer.from(prepared.tensorData.buffer))).toBe(0);
   });
 
   it('gives the same result for the same image, and a different one for another image', async () => {

@@ -8,7 +8,7 @@ import { sha256Hex } from '../utilities/sha256Hex';
 import { createSession, selectBackend } from './backendSelection';
 import { readBytesWithFetch } from './readBytesWithFetch';
 import { runAnalysis } from './runAnalysis';
-import type { LoadedModel, LoadModelOptions, LoadProgress, Ort } from './types';
+import type { LoadedModel, LoadModelOptions, LoadProgress, Ort } from '../types/Session';
 
 function configureWasm(ort: Ort, threads: number | undefined): void {
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
@@ -103,11 +103,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     get backendNote() {
       return backendNote;
     },
-    analyze(pixels) {
+    analyze(pixels, analyzeOptions) {
       const run = queue.then(async () => {
         if (disposed) throw new EngineError('inference-failed', 'The model was closed; load it again to analyse.');
         try {
-          return await runAnalysis(ort, session, manifest, backend, pixels);
+          return await runAnalysis(ort, session, manifest, backend, pixels, analyzeOptions);
         } catch (error) {
           if (backend !== 'webgpu' || error instanceof EngineError) throw error;
           // A lost or failing GPU device: continue on the CPU unless the site requires the GPU.
@@ -129,7 +129,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
               `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`,
             );
           }
-          return runAnalysis(ort, session, manifest, backend, pixels);
+          return runAnalysis(ort, session, manifest, backend, pixels, analyzeOptions);
         }
       });
       queue = run.catch(() => undefined);

@@ -5,7 +5,7 @@ import type { AnalysisResult, BackendName } from '../types/Analysis';
 import type { ModelManifest } from '../types/ModelManifest';
 import type { RadiographPixels } from '../types/RadiographPixels';
 import { EngineError } from '../utilities/EngineError';
-import type { Ort } from './types';
+import type { AnalyzeOptions, Ort } from '../types/Session';
 
 const now = () => globalThis.performance.now();
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -17,14 +17,19 @@ export async function runAnalysis(
   manifest: ModelManifest,
   backend: BackendName,
   pixels: RadiographPixels,
+  options: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
   const start = now();
   const prepared = preparePixels(pixels, manifest);
-  const prepared_at = now();
+  const preparedAt = now();
   const input = new ort.Tensor('float32', prepared.tensorData, prepared.shape);
+  // The array handed to session.run itself; a copy only where a proxy worker would transfer it away.
+  const fed = options.keepInput
+    ? { data: ort.env.wasm.proxy ? prepared.tensorData.slice() : prepared.tensorData, shape: prepared.shape }
+    : undefined;
   const { probabilities: probabilitiesSpec, cams: camsSpec } = manifest.outputs;
   const outputs = await session.run({ [manifest.input.name]: input }, [probabilitiesSpec.name, camsSpec.name]);
-  const ran_at = now();
+  const ranAt = now();
 
   const rawProbabilities = outputs[probabilitiesSpec.name];
   const rawCams = outputs[camsSpec.name];
@@ -52,11 +57,12 @@ export async function runAnalysis(
     backend,
     model: { name: manifest.name, version: manifest.version, sha256: manifest.sha256, demo: manifest.demo },
     intendedUse: manifest.intendedUse,
-    timingsMs: { prepareMs: prepared_at - start, inferenceMs: ran_at - prepared_at, totalMs: now() - start },
+    timingsMs: { prepareMs: preparedAt - start, inferenceMs: ranAt - preparedAt, totalMs: now() - start },
     geometry: prepared.geometry,
     voiSource: prepared.voiSource,
     cams: { data: cams, shape: rawCams.dims as unknown as [number, number, number, number] },
     probabilities,
     heatmapFullScale: manifest.heatmap.fullScaleLogits,
+    ...(fed ? { input: fed } : {}),
   };
 }

@@ -75,6 +75,8 @@ export interface AnalysisResult {
   probabilities: Float32Array;
   /** Heat value (logit units) at which the colour scale saturates: the manifest's fullScaleLogits. */
   heatmapFullScale: number;
+  /** The NCHW float32 input session.run was given; only with `analyze(pixels, { keepInput: true })`. */
+  input?: { data: Float32Array; shape: [number, number, number, number] };
 }
 
 export type { ModelManifest };

@@ -1,3 +1,4 @@
 export * from './ModelManifest';
 export * from './RadiographPixels';
 export * from './Analysis';
+export * from './Session';

@@ -1,7 +1,7 @@
 import type * as OrtModule from 'onnxruntime-web';
-import type { AnalysisResult, BackendName } from '../types/Analysis';
-import type { ModelManifest } from '../types/ModelManifest';
-import type { RadiographPixels } from '../types/RadiographPixels';
+import type { AnalysisResult, BackendName } from './Analysis';
+import type { ModelManifest } from './ModelManifest';
+import type { RadiographPixels } from './RadiographPixels';
 
 /** The onnxruntime-web namespace in use: the browser passes its WebGPU bundle, Node the default build. */
 export type Ort = typeof OrtModule;
@@ -39,6 +39,14 @@ export interface LoadModelOptions {
   wasmThreads?: number;
 }
 
+export interface AnalyzeOptions {
+  /**
+   * Hand back the very input tensor given to session.run, as `AnalysisResult.input` (the CLI's
+   * --dump-tensors, so the exporter's proof checks PyTorch on exactly what the engine ran).
+   */
+  keepInput?: boolean;
+}
+
 export interface LoadedModel {
   manifest: ModelManifest;
   /** The backend that actually runs this model. */
@@ -46,6 +54,6 @@ export interface LoadedModel {
   /** Why WebGPU is not in use, when it was wanted and is not. */
   backendNote?: string;
   /** Runs the model on one image. Rejects with an EngineError whose message is fit for the panel. */
-  analyze(pixels: RadiographPixels): Promise<AnalysisResult>;
+  analyze(pixels: RadiographPixels, options?: AnalyzeOptions): Promise<AnalysisResult>;
   dispose(): Promise<void>;
 }

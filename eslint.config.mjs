@@ -71,6 +71,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Ambient declarations name globals that webpack defines (`__webpack_public_path__`).
+    files: ['**/*.d.ts'],
+    rules: { '@typescript-eslint/naming-convention': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

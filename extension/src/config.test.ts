@@ -1,4 +1,5 @@
-import { backendPreference, DEFAULT_CONFIG, resolveConfig } from './config';
+import { COLORMAP_NAMES, HEATMAP_THRESHOLD_RANGE } from './engine';
+import { DEFAULT_CONFIG, resolveConfig } from './config';
 
 describe('resolveConfig', () => {
   it('merges app-config and extension configuration over the defaults, later sources winning', () => {
@@ -17,12 +18,19 @@ describe('resolveConfig', () => {
     expect(config.autoRun).toBe(DEFAULT_CONFIG.autoRun);
     expect(config.defaultOpacity).toBe(DEFAULT_CONFIG.defaultOpacity);
     expect(config.findings).toBeUndefined();
-    expect(config.backend).toBeUndefined();
+    expect(config.backend).toBe(DEFAULT_CONFIG.backend);
   });
 
-  it('maps requireWebGPU to a backend preference unless a backend is named', () => {
-    expect(backendPreference(resolveConfig({}))).toBe('webgpu-then-wasm');
-    expect(backendPreference(resolveConfig({ requireWebGPU: true }))).toBe('webgpu');
-    expect(backendPreference(resolveConfig({ requireWebGPU: true, backend: 'wasm' }))).toBe('wasm');
+  it('has one backend key; the older requireWebGPU reads as it unless a backend is named', () => {
+    expect(resolveConfig({}).backend).toBe('webgpu-then-wasm');
+    expect(resolveConfig({ requireWebGPU: true }).backend).toBe('webgpu');
+    expect(resolveConfig({ requireWebGPU: true, backend: 'wasm' }).backend).toBe('wasm');
+    expect(Object.keys(resolveConfig({ requireWebGPU: true }))).not.toContain('requireWebGPU');
+  });
+
+  it("accepts exactly the engine's colormap names and threshold range", () => {
+    for (const name of COLORMAP_NAMES) expect(resolveConfig({ defaultColormap: name }).defaultColormap).toBe(name);
+    expect(resolveConfig({ defaultColormap: 'rainbow' }).defaultColormap).toBe(DEFAULT_CONFIG.defaultColormap);
+    expect(resolveConfig({ defaultHeatmapThreshold: 0.999 }).defaultHeatmapThreshold).toBe(HEATMAP_THRESHOLD_RANGE.max);
   });
 });

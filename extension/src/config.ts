@@ -1,4 +1,4 @@
-import type { BackendPreference, ColormapName } from './engine';
+import { clampHeatmapThreshold, isColormapName, type BackendPreference, type ColormapName } from './engine';
 
 /**
  * What a site sets in its app-config.js:
@@ -14,10 +14,12 @@ export interface ChestXrayAiConfig {
   autoRun: boolean;
   /** Findings to list, by manifest name; all when absent. */
   findings?: string[];
-  /** True: refuse to run without WebGPU (no CPU fallback). */
-  requireWebGPU: boolean;
-  /** Overrides requireWebGPU: 'webgpu-then-wasm' (default), 'webgpu' or 'wasm' (CPU only). */
-  backend?: BackendPreference;
+  /**
+   * 'webgpu-then-wasm' (default: WebGPU when it agrees with the CPU, else WASM), 'webgpu' (refuse
+   * to run without a GPU) or 'wasm' (CPU only). The older `requireWebGPU: true` still reads as
+   * 'webgpu' when no backend is named.
+   */
+  backend: BackendPreference;
   /** WASM threads; default: what the page allows (1 without cross-origin isolation). */
   wasmThreads?: number;
   /** Folder (URL ending in '/') holding our onnxruntime-web files; default: `ort/` beside the plugin. */
@@ -34,7 +36,7 @@ export interface ChestXrayAiConfig {
 export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   modelManifestUrl: '/models/demo/manifest.json',
   autoRun: true,
-  requireWebGPU: false,
+  backend: 'webgpu-then-wasm',
   defaultOpacity: 0.5,
   defaultHeatmapThreshold: 0.2,
   defaultColormap: 'jet',
@@ -47,6 +49,8 @@ function pick<T>(value: unknown, check: (v: unknown) => boolean, fallback: T): T
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isBool = (v: unknown) => typeof v === 'boolean';
+const isBackendPreference = (v: unknown): v is BackendPreference =>
+  v === 'wasm' || v === 'webgpu' || v === 'webgpu-then-wasm';
 const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
 
 /** Merges the app-config key and the extension configuration over the defaults, ignoring bad values. */
@@ -56,16 +60,12 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
     if (source && typeof source === 'object') Object.assign(merged, source);
   }
   const d = DEFAULT_CONFIG;
-  const backend = pick<BackendPreference | undefined>(
-    merged.backend,
-    (v) => v === 'wasm' || v === 'webgpu' || v === 'webgpu-then-wasm',
-    undefined,
-  );
+  const legacyBackend: BackendPreference = merged.requireWebGPU === true ? 'webgpu' : d.backend;
+  const backend = pick<BackendPreference>(merged.backend, isBackendPreference, legacyBackend);
   return {
     modelManifestUrl: pick(merged.modelManifestUrl, isString, d.modelManifestUrl),
     autoRun: pick(merged.autoRun, isBool, d.autoRun),
     findings: pick<string[] | undefined>(merged.findings, (v) => Array.isArray(v) && v.every(isString), undefined),
-    requireWebGPU: pick(merged.requireWebGPU, isBool, d.requireWebGPU),
     backend,
     wasmThreads: pick<number | undefined>(
       merged.wasmThreads,
@@ -74,18 +74,10 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
     ),
     ortBaseUrl: pick<string | undefined>(merged.ortBaseUrl, isString, undefined),
     defaultOpacity: pick(merged.defaultOpacity, isFraction, d.defaultOpacity),
-    defaultHeatmapThreshold: pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
-    defaultColormap: pick(
-      merged.defaultColormap,
-      (v) => v === 'jet' || v === 'turbo' || v === 'hot',
-      d.defaultColormap,
+    defaultHeatmapThreshold: clampHeatmapThreshold(
+      pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
     ),
+    defaultColormap: pick(merged.defaultColormap, isColormapName, d.defaultColormap),
     modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
   };
-}
-
-/** The backend the engine should try, from the site's settings. */
-export function backendPreference(config: ChestXrayAiConfig): BackendPreference {
-  if (config.backend) return config.backend;
-  return config.requireWebGPU ? 'webgpu' : 'webgpu-then-wasm';
 }

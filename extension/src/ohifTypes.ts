@@ -10,7 +10,7 @@ export interface Subscription {
 
 export interface PubSub {
   EVENTS: Record<string, string>;
-  subscribe(event: string, callback: (payload: any) => void): Subscription;
+  subscribe(event: string, callback: (payload: unknown) => void): Subscription;
 }
 
 export interface ViewportGridService extends PubSub {
@@ -38,17 +38,27 @@ export interface UINotificationService {
   }): void;
 }
 
+export interface ToolbarService {
+  register(buttons: unknown[]): void;
+  updateSection(section: string, buttonIds: string[]): void;
+}
+
+export interface ToolGroupService {
+  createToolGroupAndAddTools(toolGroupId: string, tools: Record<string, unknown[]>): unknown;
+  destroy(): void;
+}
+
 export interface ServicesManager {
   services: {
     viewportGridService: ViewportGridService;
     cornerstoneViewportService: CornerstoneViewportService;
     displaySetService: DisplaySetService;
     uiNotificationService?: UINotificationService;
-    toolbarService: any;
-    toolGroupService: any;
+    toolbarService: ToolbarService;
+    toolGroupService: ToolGroupService;
     uiDialogService?: { hideAll?(): void };
     uiModalService?: { hide?(): void };
-    [name: string]: any;
+    [name: string]: unknown;
   };
   registerService(registration: ServiceRegistration): void;
 }
@@ -68,8 +78,18 @@ export interface CommandsManager {
   runCommand(name: string, options?: Record<string, unknown>, contextName?: string): unknown;
 }
 
+/** What the OHIF cornerstone extension's utility modules export, as far as we use it. */
+export interface ModuleExports {
+  /** `@ohif/extension-cornerstone.utilityModule.common` */
+  getCornerstoneLibraries?(): { cornerstone?: unknown; cornerstoneTools?: unknown };
+  /** `@ohif/extension-cornerstone.utilityModule.tools` */
+  toolNames?: Record<string, string>;
+  Enums?: { MouseBindings?: Record<string, number> };
+  [name: string]: unknown;
+}
+
 export interface ExtensionManager {
-  getModuleEntry(id: string): { exports?: any } | undefined;
+  getModuleEntry(id: string): { exports?: ModuleExports } | undefined;
 }
 
 export interface ExtensionParams {
@@ -81,12 +101,15 @@ export interface ExtensionParams {
 }
 
 export interface CommandDefinition {
+  // Each command takes its own options object; OHIF passes what the caller gave.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options differ per command
   commandFn: (options: any) => unknown;
   storeContexts?: string[];
   options?: Record<string, unknown>;
 }
 
 export interface CommandsModule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options differ per command
   actions: Record<string, (options: any) => unknown>;
   definitions: Record<string, CommandDefinition>;
   defaultContext: string;

@@ -1,4 +1,4 @@
-/// <reference path="../../extension/src/globals.d.ts" />
+import type { ExtensionParams } from '../../extension/src/ohifTypes';
 import { EXTENSION_ID, EXTENSION_VERSION, id, PANEL_ID } from './id';
 import { initToolGroups } from './initToolGroups';
 import { moreToolsSection, primarySection, toolbarButtons } from './toolbarButtons';
@@ -30,7 +30,7 @@ function modeFactory({ modeConfiguration }: { modeConfiguration?: Record<string,
     id,
     routeName: 'chest-xray-ai',
     displayName: 'Chest X-ray AI',
-    onModeEnter({ servicesManager, extensionManager, commandsManager }: any) {
+    onModeEnter({ servicesManager, extensionManager, commandsManager }: ExtensionParams) {
       const { toolbarService, toolGroupService } = servicesManager.services;
       initToolGroups(extensionManager, toolGroupService);
       toolbarService.register(toolbarButtons);
@@ -38,7 +38,7 @@ function modeFactory({ modeConfiguration }: { modeConfiguration?: Record<string,
       toolbarService.updateSection('MoreTools', moreToolsSection);
       commandsManager.runCommand('chestXrayAiActivate');
     },
-    onModeExit({ servicesManager }: any) {
+    onModeExit({ servicesManager }: Pick<ExtensionParams, 'servicesManager'>) {
       const { toolGroupService, uiDialogService, uiModalService } = servicesManager.services;
       uiDialogService?.hideAll?.();
       uiModalService?.hide?.();

@@ -1,8 +1,11 @@
+import type { ExtensionManager, ToolGroupService } from '../../extension/src/ohifTypes';
+
 /** The 'default' tool group: window/level on the left button, pan middle, zoom right, wheel zoom. */
-export function initToolGroups(extensionManager: any, toolGroupService: any): void {
+export function initToolGroups(extensionManager: ExtensionManager, toolGroupService: ToolGroupService): void {
   const utility = extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.tools');
-  const { toolNames, Enums } = utility.exports;
-  const { MouseBindings } = Enums;
+  const toolNames = utility?.exports?.toolNames;
+  const MouseBindings = utility?.exports?.Enums?.MouseBindings;
+  if (!toolNames || !MouseBindings) throw new Error('The viewer does not expose the Cornerstone tools module.');
   toolGroupService.createToolGroupAndAddTools('default', {
     active: [
       { toolName: toolNames.WindowLevel, bindings: [{ mouseButton: MouseBindings.Primary }] },

@@ -289,7 +289,8 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     await page.evaluate(() => {
       const w = window as any;
       const service = w.services.chestXrayAiService;
-      const model = service.model;
+      // The loaded engine model, held by the service's model loader.
+      const model = service.loader.model;
       const analyze = model.analyze;
       w.__cxrAnalysed = [];
       model.analyze = (pixels: { imageKey?: string }) => {

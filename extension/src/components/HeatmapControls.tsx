@@ -1,6 +1,6 @@
 import React from 'react';
 import { COLORMAPS, type ColormapName } from '../engine';
-import type { HeatmapSettings } from '../services/ChestXrayAiService';
+import type { HeatmapSettings } from '../types';
 
 export interface HeatmapControlsProps {
   settings: HeatmapSettings;

@@ -1,5 +1,5 @@
 import React from 'react';
-import type { ModelState } from '../services/ChestXrayAiService';
+import type { ModelState } from '../types';
 import { needsWarningBanner } from '../utils/wording';
 
 /** The model's standing, always visible: demo weights and research models say so in red. */

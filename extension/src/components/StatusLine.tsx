@@ -1,6 +1,6 @@
 import React from 'react';
 import type { AnalysisResult } from '../engine';
-import type { ModelState } from '../services/ChestXrayAiService';
+import type { ModelState } from '../types';
 import { backendSentence } from '../utils/wording';
 
 /** Which model, which version and hash, which backend ran on this image, and how long it took. */

@@ -5,7 +5,8 @@ import { ModelBanner } from '../components/ModelBanner';
 import { StatusLine } from '../components/StatusLine';
 import type { ColormapName } from '../engine';
 import type { CommandsManager } from '../ohifTypes';
-import type { ChestXrayAiService, ChestXrayAiState } from '../services/ChestXrayAiService';
+import type { ChestXrayAiService } from '../services/ChestXrayAiService';
+import type { ChestXrayAiState } from '../types';
 
 export interface PanelChestXrayAiProps {
   service: ChestXrayAiService;

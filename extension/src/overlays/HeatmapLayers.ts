@@ -1,7 +1,8 @@
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction.js';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction.js';
-import { COLORMAPS, type ColormapName, type Heatmap } from '../engine';
-import type { Cornerstone } from './cornerstoneLibraries';
+import { COLORMAPS, clampHeatmapThreshold, type ColormapName, type Heatmap } from '../engine';
+import type { HeatmapActor, ViewportLike } from '../types';
+import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { removeHeatmapLabel, showHeatmapLabel } from './heatmapLabel';
 
 export interface HeatmapLook {
@@ -11,6 +12,21 @@ export interface HeatmapLook {
   colormap: ColormapName;
 }
 
+/** What one viewport should show: exactly these findings' maps of one image, with one look. */
+export interface HeatmapLayerRequest {
+  viewport: ViewportLike;
+  /** The imageId the maps were computed on; nothing is drawn unless the viewport shows it. */
+  baseImageId: string;
+  imageKey: string;
+  /** The findings to show, in order. */
+  wanted: string[];
+  /** Builds the maps of the wanted findings; called only when a layer must be added. */
+  heatmaps: () => Map<string, Heatmap>;
+  look: HeatmapLook;
+  /** Text of the label inside the viewport while any layer is drawn. */
+  label: string;
+}
+
 interface Layer {
   finding: string;
   actorUID: string;
@@ -18,13 +34,20 @@ interface Layer {
   imageKey: string;
   baseImageId: string;
   fullScale: number;
-  actor?: any;
+  actor?: HeatmapActor;
+}
+
+/** The derived image Cornerstone creates for a layer: the calls we make on it. */
+interface DerivedImage {
+  getPixelData(): ArrayLike<number>;
+  voxelManager?: { getScalarData?(): ArrayLike<number> };
 }
 
 /** Actor UIDs we own start with this, so we can find (and only remove) our own layers. */
 export const LAYER_PREFIX = 'chest-xray-ai-heatmap:';
 
 const layerKey = (viewportId: string, finding: string) => `${viewportId}\u0000${finding}`;
+const ofViewport = (viewportId: string, key: string) => key.startsWith(`${viewportId}\u0000`);
 
 /**
  * One Cornerstone image layer per shown finding on a stack viewport: a derived Float32 image of
@@ -38,47 +61,30 @@ export class HeatmapLayers {
   /** The label element per viewport, so it goes even when the viewport object is gone. */
   private readonly labels = new Map<string, HTMLElement>();
 
-  constructor(private readonly cornerstone: Cornerstone) {}
+  constructor(private readonly cornerstone: () => Cornerstone) {}
 
   /** Findings currently drawn on a viewport. */
   shown(viewportId: string): string[] {
-    return [...this.layers.entries()]
-      .filter(([key]) => key.startsWith(`${viewportId}\u0000`))
-      .map(([, layer]) => layer.finding);
+    return [...this.layers.entries()].filter(([key]) => ofViewport(viewportId, key)).map(([, layer]) => layer.finding);
   }
 
   /**
-   * Makes the viewport show exactly `heatmaps` (for `imageKey`) with `look`, if and only if the
-   * viewport still displays `baseImageId`; otherwise clears it. What is drawn is read from the
-   * viewport itself: a layer Cornerstone dropped (its scene rebuilt) is added again.
+   * Makes the viewport show exactly the wanted maps with the look, if and only if it still
+   * displays the base image; otherwise clears it. What is drawn is read from the viewport itself:
+   * a layer Cornerstone dropped (its scene rebuilt) is added again.
    */
-  sync(
-    viewport: any,
-    baseImageId: string,
-    imageKey: string,
-    heatmaps: () => Map<string, Heatmap>,
-    wanted: string[],
-    look: HeatmapLook,
-    label: string,
-  ): void {
-    if (!viewport) return;
-    const viewportId: string = viewport.id;
+  sync({ viewport, baseImageId, imageKey, wanted, heatmaps, look, label }: HeatmapLayerRequest): void {
+    const viewportId = viewport.id;
     if (viewport.getCurrentImageId?.() !== baseImageId) {
       this.clear(viewport);
       return;
     }
     // Drop layers of another image, those no longer wanted, and those no longer in the scene.
     for (const [key, layer] of [...this.layers.entries()]) {
-      if (!key.startsWith(`${viewportId}\u0000`)) continue;
+      if (!ofViewport(viewportId, key)) continue;
       const inScene = viewport.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId;
-      if (
-        !inScene ||
-        layer.imageKey !== imageKey ||
-        layer.baseImageId !== baseImageId ||
-        !wanted.includes(layer.finding)
-      ) {
-        this.removeLayer(viewport, key, layer, false);
-      }
+      const stale = layer.imageKey !== imageKey || layer.baseImageId !== baseImageId;
+      if (!inScene || stale || !wanted.includes(layer.finding)) this.removeLayer(viewport, key, layer);
     }
     const present = new Set(this.shown(viewportId));
     const missing = wanted.filter((f) => !present.has(f));
@@ -90,24 +96,21 @@ export class HeatmapLayers {
       }
     }
     for (const [key, layer] of this.layers) {
-      if (key.startsWith(`${viewportId}\u0000`) && layer.actor) applyLook(layer.actor, layer.fullScale, look);
+      if (ofViewport(viewportId, key) && layer.actor) applyLook(layer.actor, layer.fullScale, look);
     }
     this.updateLabel(viewport, label);
-    viewport.render();
+    viewport.render?.();
   }
 
   /** Removes every layer of ours from the viewport, including ones Cornerstone kept. */
-  clear(viewport: any): void {
-    if (!viewport) return;
-    const viewportId: string = viewport.id;
+  clear(viewport: ViewportLike): void {
+    const viewportId = viewport.id;
     for (const [key, layer] of [...this.layers.entries()]) {
-      if (key.startsWith(`${viewportId}\u0000`)) this.removeLayer(viewport, key, layer, false);
+      if (ofViewport(viewportId, key)) this.removeLayer(viewport, key, layer);
     }
-    const leftovers: { uid: string; referencedId?: string }[] = (viewport.getActors?.() ?? []).filter(
-      (a: { uid: string }) => a.uid.startsWith(LAYER_PREFIX),
-    );
+    const leftovers = (viewport.getActors?.() ?? []).filter((a) => a.uid.startsWith(LAYER_PREFIX));
     if (leftovers.length) {
-      viewport.removeActors(leftovers.map((a) => a.uid));
+      viewport.removeActors?.(leftovers.map((a) => a.uid));
       for (const { referencedId } of leftovers) if (referencedId?.startsWith(LAYER_PREFIX)) this.uncache(referencedId);
     }
     this.updateLabel(viewport, undefined);
@@ -117,7 +120,7 @@ export class HeatmapLayers {
   /** Forgets layers of a viewport that is gone (image change, viewport replaced), and their images. */
   forget(viewportId: string): void {
     for (const [key, layer] of [...this.layers.entries()]) {
-      if (!key.startsWith(`${viewportId}\u0000`)) continue;
+      if (!ofViewport(viewportId, key)) continue;
       this.layers.delete(key);
       this.uncache(layer.derivedImageId);
     }
@@ -126,8 +129,8 @@ export class HeatmapLayers {
     this.labels.delete(viewportId);
   }
 
-  private updateLabel(viewport: any, text: string | undefined): void {
-    const viewportId: string = viewport.id;
+  private updateLabel(viewport: ViewportLike, text: string | undefined): void {
+    const viewportId = viewport.id;
     const old = this.labels.get(viewportId);
     if (text && this.shown(viewportId).length > 0 && viewport.element) {
       const label = showHeatmapLabel(viewport.element, text);
@@ -141,32 +144,31 @@ export class HeatmapLayers {
   }
 
   private uncache(derivedImageId: string): void {
-    const { cache } = this.cornerstone;
+    const { cache } = this.cornerstone();
     if (cache.getImageLoadObject?.(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
   }
 
-  private removeLayer(viewport: any, key: string, layer: Layer, render = true): void {
+  private removeLayer(viewport: ViewportLike, key: string, layer: Layer): void {
     this.layers.delete(key);
-    if (viewport.getActor?.(layer.actorUID)) viewport.removeActors([layer.actorUID]);
+    if (viewport.getActor?.(layer.actorUID)) viewport.removeActors?.([layer.actorUID]);
     this.uncache(layer.derivedImageId);
-    if (render) viewport.render?.();
   }
 
-  private addLayer(viewport: any, baseImageId: string, imageKey: string, heatmap: Heatmap, look: HeatmapLook): void {
-    const { cache, imageLoader, utilities } = this.cornerstone;
-    const viewportId: string = viewport.id;
+  private addLayer(viewport: ViewportLike, baseImageId: string, imageKey: string, heatmap: Heatmap, look: HeatmapLook) {
+    const { cache, imageLoader, utilities } = this.cornerstone();
+    const viewportId = viewport.id;
     const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
     this.uncache(derivedImageId);
     const image = imageLoader.createAndCacheDerivedImage(baseImageId, {
       imageId: derivedImageId,
       targetBuffer: { type: 'Float32Array' },
-    });
+    }) as unknown as DerivedImage;
     const scalars = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
-    if (scalars.length !== heatmap.data.length) {
+    if (!(scalars instanceof Float32Array) || scalars.length !== heatmap.data.length) {
       cache.removeImageLoadObject(derivedImageId, { force: true });
       throw new Error(`Heatmap size ${heatmap.columns}x${heatmap.rows} does not match the image.`);
     }
-    (scalars as Float32Array).set(heatmap.data);
+    scalars.set(heatmap.data);
     const layer: Layer = {
       finding: heatmap.finding,
       actorUID: `${LAYER_PREFIX}${heatmap.finding}`,
@@ -175,13 +177,17 @@ export class HeatmapLayers {
       baseImageId,
       fullScale: heatmap.fullScale,
     };
-    viewport.addImages([
+    viewport.addImages?.([
       {
         imageId: derivedImageId,
         actorUID: layer.actorUID,
-        callback: ({ imageActor }: { imageActor: any }) => {
+        callback: ({ imageActor }) => {
           // addImages builds the actor's vtkImageData empty: copy the heat in.
-          utilities.updateVTKImageDataWithCornerstoneImage(imageActor.getMapper().getInputData(), image);
+          const vtkImage = imageActor.getMapper().getInputData();
+          utilities.updateVTKImageDataWithCornerstoneImage(
+            vtkImage as Parameters<typeof utilities.updateVTKImageDataWithCornerstoneImage>[0],
+            image as unknown as Parameters<typeof utilities.updateVTKImageDataWithCornerstoneImage>[1],
+          );
           layer.actor = imageActor;
           imageActor.setForceTranslucent?.(true);
           applyLook(imageActor, layer.fullScale, look);
@@ -193,12 +199,12 @@ export class HeatmapLayers {
 }
 
 /** Colour over 0..fullScale (logit units), transparent below the threshold. */
-function applyLook(actor: any, fullScale: number, look: HeatmapLook): void {
+function applyLook(actor: HeatmapActor, fullScale: number, look: HeatmapLook): void {
   const property = actor.getProperty();
   const ctf = vtkColorTransferFunction.newInstance();
   for (const [t, r, g, b] of COLORMAPS[look.colormap]) ctf.addRGBPoint(t * fullScale, r, g, b);
   const pwf = vtkPiecewiseFunction.newInstance();
-  const cut = Math.min(0.999, Math.max(0, look.threshold)) * fullScale;
+  const cut = clampHeatmapThreshold(look.threshold) * fullScale;
   const eps = fullScale * 1e-3;
   pwf.addPoint(0, 0);
   if (cut > eps) pwf.addPoint(cut - eps, 0);

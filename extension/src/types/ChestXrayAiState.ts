@@ -1,0 +1,51 @@
+import type { AnalysisResult, ColormapName, LoadProgress, ModelIdentity } from '../engine';
+import type { ChestXrayAiConfig } from '../config';
+import type { DisplayedImage } from '../utils/radiographPixelsFromViewport';
+
+export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type AnalysisStatus = 'idle' | 'waiting-for-image' | 'running' | 'done' | 'error' | 'not-applicable';
+
+export interface ModelState {
+  status: ModelStatus;
+  progress?: LoadProgress;
+  identity?: ModelIdentity;
+  intendedUse?: string;
+  /** The backend the loaded model runs on. */
+  backend?: string;
+  /** The engine's own (technical) words on why WebGPU is not in use; for the administrator. */
+  backendNote?: string;
+  error?: string;
+}
+
+export interface ActiveImageState extends DisplayedImage {
+  viewportId: string;
+}
+
+export interface HeatmapSettings {
+  /** Findings whose heatmap is on, in the order they were turned on. */
+  visible: string[];
+  opacity: number;
+  threshold: number;
+  colormap: ColormapName;
+}
+
+export interface AnalysisState {
+  status: AnalysisStatus;
+  message?: string;
+}
+
+/**
+ * What the panel reads: a snapshot composed from the pieces that own each part (model loader,
+ * active-image tracker, analysis runner, heatmap drawer), never a second copy of their state.
+ */
+export interface ChestXrayAiState {
+  config: ChestXrayAiConfig;
+  model: ModelState;
+  active?: ActiveImageState;
+  analysis: AnalysisState;
+  /** Result for the active image only; never another image's. */
+  result?: AnalysisResult;
+  heatmaps: HeatmapSettings;
+  /** Findings drawn on the active viewport right now. */
+  drawn: string[];
+}

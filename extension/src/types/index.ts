@@ -1,0 +1,2 @@
+export type * from './ChestXrayAiState';
+export type * from './viewports';

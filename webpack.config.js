@@ -5,6 +5,9 @@
 //     window.config.extensions / modes (dist/plugins). React is bundled (the host does not share
 //     it); Cornerstone is taken from the host at run time; onnxruntime-web is copied beside the
 //     bundle (dist/plugins/ort) and imported from there, never from the host's /ort/.
+//     Beside the bundles it writes dist/plugins/integrity.json: each .mjs file's SRI hash
+//     (sha384, what browsers and OHIF 3.14's run-time descriptors check), for app-config.js.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const webpack = require('webpack');
@@ -44,6 +47,29 @@ class CopyOrtPlugin {
         if (!b || b.size !== a.size || b.mtimeMs < a.mtimeMs) fs.copyFileSync(from, to);
       }
       fs.writeFileSync(path.join(out, 'VERSION'), `onnxruntime-web ${version}\n`);
+    });
+  }
+}
+
+/**
+ * Writes `<output>/integrity.json` ({ "<file>.mjs": "sha384-…" }) once the bundles are on disk, so the
+ * hash is that of the bytes a browser will fetch. Any other .mjs already there is kept, so a build of
+ * one entry does not drop the other's hash; a missing file drops out.
+ */
+class SriManifestPlugin {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('SriManifestPlugin', (compilation) => {
+      const out = compilation.outputOptions.path;
+      const manifest = {};
+      for (const file of fs.readdirSync(out).sort()) {
+        if (!file.endsWith('.mjs')) continue;
+        const digest = crypto
+          .createHash('sha384')
+          .update(fs.readFileSync(path.join(out, file)))
+          .digest('base64');
+        manifest[file] = `sha384-${digest}`;
+      }
+      fs.writeFileSync(path.join(out, 'integrity.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     });
   }
 }
@@ -134,6 +160,7 @@ function runtimeBuild(mode) {
       }),
       new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
       new CopyOrtPlugin(),
+      new SriManifestPlugin(),
     ],
   };
 }

@@ -1,4 +1,5 @@
 /** @type {AppTypes.Config} */
+/* global __CXR_BACKEND__ -- placeholder, replaced by demo/server.ts */
 // The demo's OHIF configuration, served as /app-config.js in place of the prebuilt viewer's own.
 // It adds our run-time extension and mode, and enables the `dicomjson` data source the demo
 // study is read through. demo/server.ts fills in the backend placeholder below.

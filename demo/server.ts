@@ -3,8 +3,11 @@
  * and the demo study, with the cross-origin isolation headers that let WASM use threads.
  * Builds whatever is missing first (viewer, plugin bundle, demo study, demo model).
  *
- *   npm start                      # port 3000, or PORT
- *   CXR_AI_BACKEND=wasm npm start  # force the CPU backend
+ *   npm start                                  # OHIF 3.13.2, port 3000, or PORT
+ *   CXR_AI_BACKEND=wasm npm start              # force the CPU backend
+ *   OHIF_VERSION=3.14.0-beta.6 npm start       # the OHIF 3.14 beta instead (fetched on first use)
+ *   OHIF_VERSION=3.14 OHIF_RUNTIME_DESCRIPTORS=1 npm start
+ *                                              # 3.14's run-time descriptors in app-config.js
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,13 +18,90 @@ import { buildDemoStudy, DEMO_STUDY_UID } from './build-demo-study';
 import { MIME, resolveUnder, send, sendFile } from './staticFiles';
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** The prebuilt OHIF viewers the demo can serve: 3.13 (the default) and the 3.14 beta. */
+export type ViewerLine = '3.13' | '3.14';
+export const VIEWERS: Record<ViewerLine, { version: string; dir: string; appConfig: string }> = {
+  '3.13': {
+    version: '3.13.2',
+    dir: path.join(ROOT, '.cache', 'ohif-viewer'),
+    appConfig: path.join(__dirname, 'app-config.js'),
+  },
+  '3.14': {
+    version: '3.14.0-beta.6',
+    dir: path.join(ROOT, '.cache', 'ohif-viewer-3.14.0-beta.6'),
+    appConfig: path.join(__dirname, 'app-config-3.14.js'),
+  },
+};
+
 export const PATHS = {
-  viewer: path.join(ROOT, '.cache', 'ohif-viewer'),
+  /** The default (3.13) viewer; VIEWERS['3.14'].dir holds the other one. */
+  viewer: VIEWERS['3.13'].dir,
   plugins: path.join(ROOT, 'dist', 'plugins'),
   model: path.join(ROOT, 'models', 'demo'),
   study: path.join(ROOT, '.cache', 'demo-study'),
-  appConfig: path.join(__dirname, 'app-config.js'),
+  appConfig: VIEWERS['3.13'].appConfig,
 };
+
+/** '3.13', '3.14' or a full version ('3.14.0-beta.6'); anything else is refused. */
+export function viewerLine(value: string | undefined): ViewerLine {
+  if (!value) return '3.13';
+  for (const line of Object.keys(VIEWERS) as ViewerLine[]) {
+    if (value === line || value === VIEWERS[line].version) return line;
+  }
+  throw new Error(
+    `Unknown OHIF viewer "${value}" (use ${Object.values(VIEWERS)
+      .map((v) => v.version)
+      .join(' or ')})`,
+  );
+}
+
+/** The run-time bundles, as 3.14's descriptors name them (packageName is the module's id). */
+const PLUGINS = [
+  { kind: 'extensions', file: 'chest-xray-ai-extension.mjs', packageJson: 'extension/package.json' },
+  { kind: 'modes', file: 'chest-xray-ai-mode.mjs', packageJson: 'modes/package.json' },
+] as const;
+
+/**
+ * The semver range our bundles declare for OHIF 3.14's `coreVersionRange` (checked, pre-releases
+ * included, against the host build's VERSION_NUMBER). They are built against Cornerstone 5.6.8 and
+ * React 18, which the 3.14 betas still ship.
+ */
+export const CORE_VERSION_RANGE = '>=3.13.0 <4.0.0-0';
+
+/** One OHIF 3.14 run-time descriptor (`RuntimeExtensionDescriptor` in OHIF's runtimeExtensionLoader.ts). */
+export interface RuntimeDescriptor {
+  packageName: string;
+  importPath: string;
+  integrity: string;
+  coreVersionRange: string;
+}
+
+/** The sha384 SRI hashes webpack wrote beside the bundles (webpack.config.js, SriManifestPlugin). */
+export function pluginIntegrity(): Record<string, string> {
+  const file = path.join(PATHS.plugins, 'integrity.json');
+  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!parsed || typeof parsed !== 'object') throw new Error(`${file} is not an object`);
+  return parsed as Record<string, string>;
+}
+
+/** Descriptors for our extension and mode, with the integrity of the bundles on disk now. */
+export function runtimeDescriptors(): { extensions: RuntimeDescriptor[]; modes: RuntimeDescriptor[] } {
+  const integrity = pluginIntegrity();
+  const out: { extensions: RuntimeDescriptor[]; modes: RuntimeDescriptor[] } = { extensions: [], modes: [] };
+  for (const plugin of PLUGINS) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, plugin.packageJson), 'utf8')) as { name: string };
+    const hash = integrity[plugin.file];
+    if (!hash) throw new Error(`dist/plugins/integrity.json has no hash for ${plugin.file}; rebuild the plugins`);
+    out[plugin.kind].push({
+      packageName: pkg.name,
+      importPath: `/plugins/${plugin.file}`,
+      integrity: hash,
+      coreVersionRange: CORE_VERSION_RANGE,
+    });
+  }
+  return out;
+}
 
 function run(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
@@ -37,16 +117,25 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds what the demo needs and is missing (or, for the plugins, older than their sources). */
-export function prepareDemo({ log = console.log }: { log?: (line: string) => void } = {}): void {
+export function prepareDemo({
+  log = console.log,
+  viewer = viewerLine(process.env.OHIF_VERSION),
+}: { log?: (line: string) => void; viewer?: ViewerLine } = {}): void {
   const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-  if (!fs.existsSync(path.join(PATHS.viewer, 'index.html')))
-    run(process.execPath, [path.join(__dirname, 'fetch-ohif-viewer.js')]);
+  if (!fs.existsSync(path.join(VIEWERS[viewer].dir, 'index.html')))
+    run(process.execPath, [path.join(__dirname, 'fetch-ohif-viewer.js'), VIEWERS[viewer].version]);
   const bundle = path.join(PATHS.plugins, 'chest-xray-ai-extension.mjs');
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'extension', 'src')),
     newestMtime(path.join(ROOT, 'modes', 'src')),
   );
-  if (!fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < sources) {
+  const hashes = path.join(PATHS.plugins, 'integrity.json');
+  if (
+    !fs.existsSync(bundle) ||
+    fs.statSync(bundle).mtimeMs < sources ||
+    !fs.existsSync(hashes) ||
+    fs.statSync(hashes).mtimeMs < fs.statSync(bundle).mtimeMs
+  ) {
     log('[demo] building the plugin bundle (webpack) …');
     execFileSync(bin('webpack'), ['--mode', 'production', '--stats', 'errors-warnings'], {
       cwd: ROOT,
@@ -71,6 +160,14 @@ export interface DemoServerOptions {
   host?: string;
   /** 'webgpu-then-wasm' (default), 'wasm' or 'webgpu': written into the served app-config.js. */
   backend?: string;
+  /** Which prebuilt OHIF to serve: '3.13' (default, or env OHIF_VERSION) or '3.14'. */
+  viewer?: ViewerLine;
+  /**
+   * 3.14 only: list our extension and mode in app-config.js as 3.14's run-time descriptors (with
+   * integrity and coreVersionRange) instead of URLs (env OHIF_RUNTIME_DESCRIPTORS=1). Off by
+   * default: the published 3.14.0-beta.6 has no descriptor loader yet (extension/README.md).
+   */
+  runtimeDescriptors?: boolean;
 }
 
 export interface DemoServer {
@@ -79,9 +176,39 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export function createDemoServer(options: DemoServerOptions = {}): http.Server {
+/**
+ * Puts a JSON value where app-config.js has `key: __NAME__` (only in value position, so the
+ * placeholder's name in a comment stays as it is).
+ */
+function fillPlaceholder(config: string, name: string, value: unknown): string {
+  return config.replace(
+    new RegExp(`(:\\s*)__${name}__\\b`, 'g'),
+    (_match, before: string) => before + JSON.stringify(value),
+  );
+}
+
+/** The app-config.js the demo serves for a viewer line, placeholders filled in. */
+export function demoAppConfig(options: DemoServerOptions = {}): string {
+  const viewer = options.viewer ?? viewerLine(process.env.OHIF_VERSION);
   const backend = options.backend ?? process.env.CXR_AI_BACKEND ?? 'webgpu-then-wasm';
-  const appConfig = fs.readFileSync(PATHS.appConfig, 'utf8').replaceAll('__CXR_BACKEND__', JSON.stringify(backend));
+  let config = fillPlaceholder(fs.readFileSync(VIEWERS[viewer].appConfig, 'utf8'), 'CXR_BACKEND', backend);
+  if (viewer === '3.14') {
+    const descriptors = options.runtimeDescriptors ?? process.env.OHIF_RUNTIME_DESCRIPTORS === '1';
+    const lists = descriptors
+      ? runtimeDescriptors()
+      : {
+          extensions: PLUGINS.filter((p) => p.kind === 'extensions').map((p) => `/plugins/${p.file}`),
+          modes: PLUGINS.filter((p) => p.kind === 'modes').map((p) => `/plugins/${p.file}`),
+        };
+    config = fillPlaceholder(config, 'CXR_EXTENSIONS', lists.extensions);
+    config = fillPlaceholder(config, 'CXR_MODES', lists.modes);
+  }
+  return config;
+}
+
+export function createDemoServer(options: DemoServerOptions = {}): http.Server {
+  const viewerDir = VIEWERS[options.viewer ?? viewerLine(process.env.OHIF_VERSION)].dir;
+  const appConfig = demoAppConfig(options);
   const mounts: [string, string, string][] = [
     ['/plugins/', PATHS.plugins, 'no-cache'],
     ['/models/demo/', PATHS.model, 'no-cache'],
@@ -100,7 +227,7 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
           return file ? sendFile(req, res, file, cache) : send(res, 404, 'Not found');
         }
       }
-      const file = resolveUnder(PATHS.viewer, url.pathname);
+      const file = resolveUnder(viewerDir, url.pathname);
       if (file)
         return sendFile(
           req,
@@ -110,7 +237,7 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
         );
       // Asset-like paths that do not exist are real 404s; everything else is a viewer route.
       if (path.extname(url.pathname)) return send(res, 404, 'Not found');
-      return sendFile(req, res, path.join(PATHS.viewer, 'index.html'), 'no-cache');
+      return sendFile(req, res, path.join(viewerDir, 'index.html'), 'no-cache');
     } catch (error) {
       return send(res, 500, `Server error: ${String(error)}`);
     }
@@ -138,11 +265,12 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 }
 
 if (require.main === module) {
-  prepareDemo();
+  const viewer = viewerLine(process.env.OHIF_VERSION);
+  prepareDemo({ viewer });
   const port = Number(process.env.PORT ?? 3000);
-  startDemoServer({ port, host: process.env.HOST ?? 'localhost' })
+  startDemoServer({ port, host: process.env.HOST ?? 'localhost', viewer })
     .then(({ url, studyUrl }) => {
-      console.log(`\nChest X-ray AI demo: OHIF ${url}`);
+      console.log(`\nChest X-ray AI demo: OHIF ${VIEWERS[viewer].version} at ${url}`);
       console.log(`Open the demo study in the Chest X-ray AI mode:\n\n  ${studyUrl}\n`);
     })
     .catch((error) => {

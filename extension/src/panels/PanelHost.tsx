@@ -14,6 +14,8 @@ interface PanelHostProps {
  * What OHIF renders: a hook-free class that only owns a <div> and mounts our panel into it with
  * our own React root. In a prebuilt viewer the host's React is another copy than ours, and hooks
  * from one copy cannot run under the other's renderer; a plain class with a ref works under both.
+ * Neither 3.13.2 nor 3.14.0-beta.6 shares its React with run-time plugins (no window['react'];
+ * measured by test/e2e/ohif314.test.ts), so this holds on both (extension/README.md).
  */
 export class PanelHost extends React.Component<PanelHostProps> {
   private element: HTMLDivElement | null = null;

@@ -1,0 +1,46 @@
+/** @type {AppTypes.Config} */
+/* global __CXR_EXTENSIONS__, __CXR_MODES__, __CXR_BACKEND__ -- placeholders, replaced by demo/server.ts */
+// The demo's configuration for the prebuilt OHIF 3.14 beta (`OHIF_VERSION=3.14.0-beta.6 npm start`),
+// served as /app-config.js in place of the viewer's own. Same study, data source and settings as
+// app-config.js (3.13); demo/server.ts fills in the placeholders below:
+//  - __CXR_EXTENSIONS__ / __CXR_MODES__: our run-time bundles, as URLs (the loader the published
+//    3.14.0-beta.6 has, the same as 3.13's) or, with OHIF_RUNTIME_DESCRIPTORS=1, as 3.14's run-time
+//    descriptors, e.g.
+//      { packageName: '@chest-xray-ai/extension-chest-xray-ai',
+//        importPath: '/plugins/chest-xray-ai-extension.mjs',
+//        integrity: 'sha384-…',             // dist/plugins/integrity.json, written by the build
+//        coreVersionRange: '>=3.13.0 <4.0.0-0' }
+//    (no globalName: the bundles are ES modules). extension/README.md explains both.
+//  - __CXR_BACKEND__: the inference backend.
+window.config = {
+  name: 'chest-xray-ai-demo-3.14',
+  routerBasename: '/',
+  extensions: __CXR_EXTENSIONS__,
+  modes: __CXR_MODES__,
+  customizationService: {},
+  showStudyList: true,
+  maxNumberOfWebWorkers: 2,
+  showWarningMessageForCrossOrigin: false,
+  showCPUFallbackMessage: true,
+  showLoadingIndicator: true,
+  strictZSpacingForVolumeViewport: true,
+  groupEnabledModesFirst: true,
+  investigationalUseDialog: { option: 'never' },
+  maxNumRequests: { interaction: 100, thumbnail: 5, prefetch: 10 },
+  showErrorDetails: 'always',
+  defaultDataSourceName: 'dicomjson',
+  dataSources: [
+    {
+      namespace: '@ohif/extension-default.dataSourcesModule.dicomjson',
+      sourceName: 'dicomjson',
+      configuration: { friendlyName: 'Demo study (DICOM JSON)', name: 'json' },
+    },
+  ],
+  // Chest X-ray AI settings (extension/README.md lists them all).
+  chestXrayAi: {
+    modelManifestUrl: '/models/demo/manifest.json',
+    autoRun: true,
+    requireWebGPU: false,
+    backend: __CXR_BACKEND__,
+  },
+};

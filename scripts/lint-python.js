@@ -15,8 +15,8 @@ const SETTINGS = {
   lint: {
     // pycodestyle, pyflakes, isort, pep8-naming, pyupgrade, bugbear, simplify
     select: ['E', 'W', 'F', 'I', 'N', 'UP', 'B', 'SIM'],
-    // torch's conventional capitalised tensor names (N, C, H, W) in shapes
-    ignore: ['N806'],
+    // torch's conventions: capitalised shape names (N, C, H, W) and `import torch.nn.functional as F`
+    ignore: ['N806', 'N812'],
   },
   format: { 'quote-style': 'double' },
 };

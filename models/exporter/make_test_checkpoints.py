@@ -27,32 +27,18 @@ import re
 import sys
 import types
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+from cxr_export.contract import IMAGENET_MEAN, IMAGENET_STD, NIH_FINDINGS
 
 LAYOUTS = ("arnoweng", "jrzech", "txv", "txv-state-dict", "broken")
-NIH = [
-    "Atelectasis",
-    "Cardiomegaly",
-    "Effusion",
-    "Infiltration",
-    "Mass",
-    "Nodule",
-    "Pneumonia",
-    "Pneumothorax",
-    "Consolidation",
-    "Edema",
-    "Emphysema",
-    "Fibrosis",
-    "Pleural_Thickening",
-    "Hernia",
-]
+NIH = NIH_FINDINGS
 # torchxrayvision's 18 outputs with its 'densenet121-res224-nih' weights: 4 untrained placeholders.
 TXV_TARGETS = [
     "Atelectasis",
@@ -74,7 +60,7 @@ TXV_TARGETS = [
     "",
     "",
 ]
-CALIBRATION_IMAGES: List[Path] = []  # set by --calibration-images
+CALIBRATION_IMAGES: list[Path] = []  # set by --calibration-images
 
 
 # --- a torchxrayvision-shaped package, declared under its real module name -------------------------
@@ -108,7 +94,7 @@ def _declare_txv_module() -> types.ModuleType:
         def __init__(self, n: int, c_in: int, bn_size: int, growth: int, drop_rate: float):
             super().__init__()
             for i in range(n):
-                self.add_module("denselayer%d" % (i + 1), _DenseLayer(c_in + i * growth, growth, bn_size, drop_rate))
+                self.add_module(f"denselayer{i + 1}", _DenseLayer(c_in + i * growth, growth, bn_size, drop_rate))
 
     class _Transition(nn.Sequential):
         def __init__(self, c_in: int, c_out: int):
@@ -137,10 +123,10 @@ def _declare_txv_module() -> types.ModuleType:
             )
             width = 64
             for i, n in enumerate((6, 12, 24, 16)):
-                self.features.add_module("denseblock%d" % (i + 1), _DenseBlock(n, width, 4, 32, 0.0))
+                self.features.add_module(f"denseblock{i + 1}", _DenseBlock(n, width, 4, 32, 0.0))
                 width += n * 32
                 if i != 3:
-                    self.features.add_module("transition%d" % (i + 1), _Transition(width, width // 2))
+                    self.features.add_module(f"transition{i + 1}", _Transition(width, width // 2))
                     width //= 2
             self.features.add_module("norm5", nn.BatchNorm2d(width))
             self.classifier = nn.Linear(width, num_classes)
@@ -171,7 +157,7 @@ def _radiograph_like(n: int, size: int, generator: torch.Generator) -> torch.Ten
     return field.clamp(0, 1)
 
 
-def _radiograph_variants(paths: List[Path], size: int) -> torch.Tensor:
+def _radiograph_variants(paths: list[Path], size: int) -> torch.Tensor:
     """Each radiograph whole, mirrored with gamma 1.25, and its central 80 % with gamma 0.8: [3N, 1, size, size]."""
     from PIL import Image  # only needed here
 
@@ -223,8 +209,8 @@ def _grey_inputs(generator: torch.Generator) -> torch.Tensor:
 
 def _chexnet_inputs(generator: torch.Generator) -> torch.Tensor:
     grey = _grey_inputs(generator)
-    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
-    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
     return (grey.expand(-1, 3, -1, -1) - mean) / std
 
 
@@ -242,7 +228,7 @@ def _txv_model(generator: torch.Generator, calibrate: bool = True) -> nn.Module:
     if calibrate:
         _calibrate(model, _grey_inputs(generator) * 2048 - 1024, model.features, model.classifier, generator)
     thresholds = [0.2 + 0.03 * i for i in range(len(TXV_TARGETS))]
-    model.op_threshs = torch.tensor([t if name else math.nan for t, name in zip(thresholds, TXV_TARGETS)])
+    model.op_threshs = torch.tensor([t if name else math.nan for t, name in zip(thresholds, TXV_TARGETS, strict=True)])
     return model
 
 
@@ -297,7 +283,7 @@ def save_broken(path: Path, generator: torch.Generator) -> None:
     torch.save({"state_dict": state}, str(path))
 
 
-SAVERS: Dict[str, Callable[[Path, torch.Generator], None]] = {
+SAVERS: dict[str, Callable[[Path, torch.Generator], None]] = {
     "arnoweng": save_arnoweng,
     "jrzech": save_jrzech,
     "txv": save_txv,
@@ -313,7 +299,7 @@ FILE_NAMES = {
 }
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out-dir", type=Path, required=True)
     parser.add_argument("--layouts", default=",".join(LAYOUTS), help="comma separated subset of " + ", ".join(LAYOUTS))

@@ -7,10 +7,9 @@ import unittest
 from collections import OrderedDict
 from pathlib import Path
 
+import make_test_checkpoints as make
 import torch
 import torchvision
-
-import make_test_checkpoints as make
 from cxr_export import checkpoints
 from cxr_export.errors import CheckpointError
 from cxr_export.findings import plan_findings

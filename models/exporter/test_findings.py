@@ -5,8 +5,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from cxr_export.contract import NIH_FINDINGS
 from cxr_export.errors import ExportError
-from cxr_export.findings import NIH_FINDINGS, plan_findings, read_thresholds
+from cxr_export.findings import plan_findings, read_thresholds
 
 
 class PlanTest(unittest.TestCase):

@@ -3,7 +3,6 @@
 import unittest
 
 import torch
-
 from cxr_export.architecture import ProbabilitiesAndCams, densenet121
 from cxr_export.checkpoints import ReferenceModel
 from cxr_export.gradcam import classic_gradcam

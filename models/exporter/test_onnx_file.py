@@ -5,9 +5,8 @@ import unittest
 import numpy as np
 import onnx
 import torch
-from onnx import TensorProto, numpy_helper
-
 from cxr_export.onnx_file import export_onnx, to_fp16_weights
+from onnx import TensorProto, numpy_helper
 
 
 class _Tiny(torch.nn.Module):

@@ -7,7 +7,6 @@ import unittest
 from pathlib import Path
 
 import torch
-
 from cxr_export.errors import CheckpointError
 from cxr_export.safe_unpickle import check_globals, load_checkpoint_file
 

@@ -5,7 +5,6 @@ import unittest
 from collections import OrderedDict
 
 import torch
-
 from cxr_export.architecture import densenet121, expected_shapes
 from cxr_export.errors import CheckpointError
 from cxr_export.state_dict_keys import canonicalize, head_shape

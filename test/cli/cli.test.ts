@@ -1,5 +1,6 @@
 /**
- * The command line as a site admin runs it (`npm run cli -- ...`), as a child process.
+ * The command line as a site admin runs it (`npx cxr-ai ...`: the compiled build/cli/main.js), as a
+ * child process. The build is brought up to date with the sources first.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,13 +15,19 @@ import { loadModelFromDisk } from '../../extension/src/cli/nodeModel';
 import { DX_MONO2_8BIT, NIH_PNG_DIR, nihPng } from '../fixtures/paths';
 
 const root = resolve(__dirname, '../..');
-const TSX = join(root, 'node_modules/.bin/tsx');
-const MAIN = join(root, 'extension/src/cli/main.ts');
 const demoModel = join(root, 'models/demo/model.onnx');
+// Plain JS shared with `npm run cli` and postinstall; compiles only when a source is newer.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CLI_MAIN, ensureCliBuilt } = require('../../scripts/build-cli.js') as {
+  CLI_MAIN: string;
+  ensureCliBuilt(): void;
+};
+
+beforeAll(() => ensureCliBuilt(), 120_000);
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(TSX, [MAIN, ...args], { cwd: root, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI_MAIN, ...args], { cwd: root, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
       done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -81,6 +88,27 @@ describe('cli predict', () => {
     expect(coloured).toBeGreaterThan(0);
   });
 
+  it('dumps the very input tensor the engine ran, with its outputs, for the exporter', async () => {
+    const dir = join(work, 'dump');
+    const file = nihPng('txv__00000001_000.png');
+    const { code } = await cli('predict', file, '--json', '--dump-tensors', dir);
+    expect(code).toBe(0);
+    const meta = JSON.parse(readFileSync(join(dir, 'dump.json'), 'utf8'));
+    expect(meta.inputShape).toEqual([1, 3, 224, 224]);
+    expect(meta.camShape).toEqual([1, 14, 7, 7]);
+    const model = await loadModelFromDisk(undefined, 2);
+    try {
+      const expected = await model.analyze(await readImageFile(file), { keepInput: true });
+      const input = expected.input?.data ?? new Float32Array();
+      expect(
+        readFileSync(join(dir, 'input.f32')).equals(Buffer.from(input.buffer, input.byteOffset, input.byteLength)),
+      ).toBe(true);
+      expect(readFileSync(join(dir, 'probabilities.f32')).byteLength).toBe(14 * 4);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('ends bad input with one line and a non-zero exit code, never a stack trace', async () => {
     const notAnImage = join(work, 'notes.txt');
     writeFileSync(notAnImage, 'hello');
@@ -108,6 +136,10 @@ describe('cli predict', () => {
       ],
       [['predict'], /^error: predict needs a file$/],
       [['predict', DX_MONO2_8BIT, '--colormap', 'rainbow'], /^error: --colormap must be one of jet, turbo, hot$/],
+      [
+        ['predict', DX_MONO2_8BIT, '--heatmap-threshold', '1'],
+        /^error: --heatmap-threshold must be between 0 and 0.95$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await cli(...args);

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Command line for site admins: the same engine the viewer runs, in Node.
  *   predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]

@@ -1,6 +1,6 @@
 """torchvision's DenseNet-121 as every supported checkpoint uses it, and the module that is exported."""
 
-from typing import Dict, List, Sequence
+from collections.abc import Sequence
 
 import torch
 import torch.nn as nn
@@ -20,7 +20,7 @@ def densenet121(in_channels: int, num_classes: int, sequential_head: bool = Fals
     return model.eval()
 
 
-def expected_shapes(in_channels: int, num_classes: int) -> Dict[str, torch.Size]:
+def expected_shapes(in_channels: int, num_classes: int) -> dict[str, torch.Size]:
     """Canonical key -> shape of the state dict every checkpoint is mapped onto."""
     return {name: tensor.shape for name, tensor in densenet121(in_channels, num_classes).state_dict().items()}
 
@@ -37,7 +37,7 @@ class ProbabilitiesAndCams(nn.Module):
     def __init__(self, features: nn.Module, head: nn.Linear, outputs: Sequence[int], input_size: Sequence[int]):
         super().__init__()
         self.features = features
-        rows: List[int] = list(outputs)
+        rows: list[int] = list(outputs)
         weight = head.weight.detach()[rows].clone()
         self.head = nn.Linear(weight.shape[1], len(rows))
         self.head.weight.data.copy_(weight)

@@ -10,9 +10,10 @@ Layouts:
 """
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, List, Mapping, Optional
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,8 +21,8 @@ import torch.nn as nn
 
 from . import txv_layout
 from .architecture import densenet121, expected_shapes
+from .contract import NIH_FINDINGS
 from .errors import CheckpointError
-from .findings import NIH_FINDINGS
 from .safe_unpickle import load_checkpoint_file
 from .state_dict_keys import CanonicalWeights, canonicalize, head_shape
 
@@ -50,9 +51,9 @@ class LoadedCheckpoint:
     """A pickled model (as reproduce-chexnet and torchxrayvision save), not a state dict."""
     weights: CanonicalWeights
     reference: ReferenceModel
-    labels: List[str]
-    op_threshs: Optional[List[float]]
-    notes: List[str] = field(default_factory=list)
+    labels: list[str]
+    op_threshs: list[float] | None
+    notes: list[str] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -136,7 +137,7 @@ def _pickled_reference(module: nn.Module, origin: str) -> ReferenceModel:
     return ReferenceModel(module.eval(), features, _linear_of(getattr(module, "classifier", None)), origin)
 
 
-def _thresholds_list(op_threshs: Optional[torch.Tensor]) -> Optional[List[float]]:
+def _thresholds_list(op_threshs: torch.Tensor | None) -> list[float] | None:
     """As decimals: the shortest text that gives back each stored value (0.2, not 0.20000000298...)."""
     if op_threshs is None:
         return None
@@ -151,7 +152,7 @@ def load(path: Path, fmt: str) -> LoadedCheckpoint:
     whole_model = isinstance(content, nn.Module)
     raw = _state_dict_of(content) if whole_model else content
     weights = _canonical(raw)
-    notes: List[str] = []
+    notes: list[str] = []
     if weights.renamed_old_layer_names:
         notes.append("renamed pre-0.3 torchvision layer names (norm.1 -> norm1, ...)")
     is_txv_class = whole_model and isinstance(content, txv_layout.DenseNet)
@@ -181,7 +182,8 @@ def load(path: Path, fmt: str) -> LoadedCheckpoint:
     else:
         if whole_model and not is_txv_class:
             raise CheckpointError(
-                f"This is a pickled {type(content).__module__}.{type(content).__name__}, not a torchxrayvision DenseNet; "
+                f"This is a pickled {type(content).__module__}.{type(content).__name__}, "
+                "not a torchxrayvision DenseNet; "
                 "use --format chexnet for torchvision models."
             )
         if is_txv_class:

@@ -3,23 +3,15 @@
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
 
+from .defaults import DEFAULT_FULL_SCALE_LOGITS, DEFAULT_TOLERANCE
 from .errors import ExportError
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_VERIFY_IMAGES = [
-    REPO_ROOT / "demo" / "data" / "nih" / "txv__00000001_000.png",
-    REPO_ROOT / "demo" / "data" / "nih" / "jrzech__00001369_000.png",
-]
-DEFAULT_FULL_SCALE_LOGITS = 4.0
-DEFAULT_TOLERANCE = 1e-4
 
 DESCRIPTION = """\
 Turns a trained DenseNet-121 checkpoint into the viewer's model: <out>/model.onnx (probabilities and
 the Grad-CAM of every finding, in one graph) and <out>/manifest.json (the engine's contract, sha256
 included). Before writing, it proves the export: each --verify-images radiograph goes through the
-project's engine (npm run cli -- predict --dump-tensors), and the engine's probabilities and CAMs must
+project's engine (the built CLI's predict --dump-tensors), and the engine's probabilities and CAMs must
 match the checkpoint's own model in PyTorch, with Grad-CAM computed the classic way (hooks and
 backward on the feature map after the final ReLU), within --tolerance.
 
@@ -37,7 +29,8 @@ Formats:
 EPILOG = """\
 example:
   npm run export-model -- --format chexnet --checkpoint model.pth.tar --out site-models/chexnet-v1
-  npm run cli -- evaluate /data/nih-sample --labels Data_Entry_2017_v2020.csv --model site-models/chexnet-v1/manifest.json
+  npm run -s cli -- evaluate /data/nih-sample --labels Data_Entry_2017.csv \\
+    --model site-models/chexnet-v1/manifest.json
 """
 
 
@@ -89,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_FULL_SCALE_LOGITS,
         metavar="X",
-        help=f"heat (logit units: CAM x feature cells, see models/README.md) where the colour scale saturates (default {DEFAULT_FULL_SCALE_LOGITS})",
+        help="heat (logit units: CAM x feature cells, see models/README.md) where the colour scale saturates "
+        f"(default {DEFAULT_FULL_SCALE_LOGITS})",
     )
     parser.add_argument("--name", metavar="TEXT", help="model name shown with every result")
     parser.add_argument(
@@ -119,13 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--engine-cli",
         metavar="COMMAND",
-        help="command that runs the engine CLI (default: tsx extension/src/cli/main.ts)",
+        help="command that runs the engine CLI (default: node build/cli/main.js, built by npm install)",
     )
     parser.add_argument("--threads", type=int, default=2, metavar="N", help="PyTorch and engine threads (default 2)")
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         from .run_export import run_export  # imports torch: after --help and argument errors

@@ -1,27 +1,28 @@
 """Runs the project's own engine (the CLI's `predict --dump-tensors`) on an image and reads back the
-exact input tensor it prepared and the model's raw outputs."""
+very input tensor it ran and the model's raw outputs."""
 
 import json
 import shlex
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
 
 import numpy as np
 
+from .defaults import REPO_ROOT
 from .errors import VerificationError
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 _TIMEOUT_S = 600
 
 
-def default_engine_command() -> List[str]:
-    return [str(REPO_ROOT / "node_modules" / ".bin" / "tsx"), str(REPO_ROOT / "extension" / "src" / "cli" / "main.ts")]
+def default_engine_command() -> list[str]:
+    # The compiled CLI through its launcher, which recompiles it first if the sources are newer.
+    return [shutil.which("node") or "node", str(REPO_ROOT / "scripts" / "cli.js")]
 
 
-def engine_command(override: Optional[str]) -> List[str]:
+def engine_command(override: str | None) -> list[str]:
     command = shlex.split(override) if override else default_engine_command()
     if not override and not Path(command[-1]).is_file():
         raise VerificationError(f"The engine CLI {command[-1]} is missing; cannot prove the export.")
@@ -33,17 +34,17 @@ class EngineDump:
     input: np.ndarray  # [1, C, H, W] float32
     probabilities: np.ndarray  # [F]
     cams: np.ndarray  # [F, h, w]
-    findings: List[str]
+    findings: list[str]
 
 
-def _read_f32(path: Path, shape: List[int]) -> np.ndarray:
+def _read_f32(path: Path, shape: list[int]) -> np.ndarray:
     values = np.fromfile(path, dtype="<f4")
     if values.size != int(np.prod(shape)):
         raise VerificationError(f"{path.name} holds {values.size} floats, expected shape {shape}.")
     return values.reshape(shape)
 
 
-def run_predict(command: List[str], image: Path, manifest: Path, threads: int) -> EngineDump:
+def run_predict(command: list[str], image: Path, manifest: Path, threads: int) -> EngineDump:
     with tempfile.TemporaryDirectory(prefix="cxr-export-dump-") as dump_dir:
         args = command + [
             "predict",

@@ -3,47 +3,30 @@
 import csv
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence
 
 from .errors import ExportError
 
-# Output order of CheXNet (arnoweng) and reproduce-chexnet (jrzech); NIH Data_Entry spellings.
-NIH_FINDINGS = [
-    "Atelectasis",
-    "Cardiomegaly",
-    "Effusion",
-    "Infiltration",
-    "Mass",
-    "Nodule",
-    "Pneumonia",
-    "Pneumothorax",
-    "Consolidation",
-    "Edema",
-    "Emphysema",
-    "Fibrosis",
-    "Pleural_Thickening",
-    "Hernia",
-]
 UNCALIBRATED_THRESHOLD = 0.5
 
 
 @dataclass
 class FindingPlan:
-    names: List[str]
+    names: list[str]
     """Exported findings, in output order."""
-    outputs: List[int]
+    outputs: list[int]
     """Index of each exported finding in the checkpoint's head."""
-    thresholds: List[float]
-    calibrated: List[bool]
+    thresholds: list[float]
+    calibrated: list[bool]
     """False where the threshold is the uncalibrated default."""
-    dropped: List[str]
+    dropped: list[str]
     """Head outputs left out of the export, with the reason."""
 
     @property
-    def uncalibrated(self) -> List[str]:
-        return [name for name, ok in zip(self.names, self.calibrated) if not ok]
+    def uncalibrated(self) -> list[str]:
+        return [name for name, ok in zip(self.names, self.calibrated, strict=True) if not ok]
 
 
 def _check_probability(value: float, what: str) -> float:
@@ -52,17 +35,17 @@ def _check_probability(value: float, what: str) -> float:
     return value
 
 
-def parse_label_list(text: str) -> List[str]:
+def parse_label_list(text: str) -> list[str]:
     """`--labels`: names of the head's outputs in order, comma separated; an empty name skips an output."""
     return [name.strip() for name in text.split(",")]
 
 
-def read_thresholds(path: Path) -> Dict[str, float]:
+def read_thresholds(path: Path) -> dict[str, float]:
     """`--thresholds`: JSON {"name": t, ...} or [{"name":..., "threshold":...}], or CSV rows `name,threshold`."""
     if not path.is_file():
         raise ExportError(f"Threshold file {path} does not exist.")
     text = path.read_text(encoding="utf-8")
-    pairs: List[tuple] = []
+    pairs: list[tuple] = []
     if path.suffix.lower() == ".json":
         data = json.loads(text)
         if isinstance(data, dict):
@@ -82,7 +65,7 @@ def read_thresholds(path: Path) -> Dict[str, float]:
             except ValueError:
                 if pairs:  # only the first row may be a header
                     raise ExportError(f"{path}: {row[1]!r} is not a number.") from None
-    thresholds: Dict[str, float] = {}
+    thresholds: dict[str, float] = {}
     for name, value in pairs:
         thresholds[str(name)] = _check_probability(float(value), f"{path}: threshold of {name}")
     return thresholds
@@ -91,8 +74,8 @@ def read_thresholds(path: Path) -> Dict[str, float]:
 def plan_findings(
     num_outputs: int,
     labels: Sequence[str],
-    op_threshs: Optional[Sequence[float]],
-    threshold_overrides: Optional[Mapping[str, float]] = None,
+    op_threshs: Sequence[float] | None,
+    threshold_overrides: Mapping[str, float] | None = None,
 ) -> FindingPlan:
     """Keeps an output when it has a name and, if the checkpoint has op_threshs, a finite one there.
 

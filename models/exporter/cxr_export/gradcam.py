@@ -7,8 +7,8 @@ gradient, and the map is ReLU(sum_k alpha_k A_k). Nothing here uses the closed f
 exported model relies on.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -24,7 +24,7 @@ class Reference:
     logits: np.ndarray  # [F]
 
 
-def _catch_output(store: List[torch.Tensor]):
+def _catch_output(store: list[torch.Tensor]):
     def hook(_module, _inputs, output):
         store.append(output)
 
@@ -33,8 +33,8 @@ def _catch_output(store: List[torch.Tensor]):
 
 def classic_gradcam(reference: ReferenceModel, image: torch.Tensor, outputs: Sequence[int]) -> Reference:
     """`image`: the exact [1, C, H, W] tensor the engine fed the exported model."""
-    features: List[torch.Tensor] = []
-    logits: List[torch.Tensor] = []
+    features: list[torch.Tensor] = []
+    logits: list[torch.Tensor] = []
     handles = [
         reference.features.register_forward_hook(_catch_output(features)),
         reference.logits_layer.register_forward_hook(_catch_output(logits)),

@@ -1,20 +1,20 @@
 """The manifest beside model.onnx: the engine's contract (extension/src/engine/types/ModelManifest.ts)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Sequence
+from typing import Any
 
+from .contract import IMAGENET_MEAN, IMAGENET_STD
 from .findings import FindingPlan
 from .onnx_file import CAMS_NAME, INPUT_NAME, PROBABILITIES_NAME
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.onnx"
-IMAGENET_MEAN = [0.485, 0.456, 0.406]
-IMAGENET_STD = [0.229, 0.224, 0.225]
 WEBGPU_TOLERANCE = 1e-3
 RESIZE_KINDS = ("stretch", "center-square", "shorter-side-center-crop:<N>")
 
 
-def parse_resize(text: str) -> Dict[str, Any]:
+def parse_resize(text: str) -> dict[str, Any]:
     """`stretch`, `center-square` or `shorter-side-center-crop:256`."""
     kind, _, size = text.partition(":")
     if kind in ("stretch", "center-square") and not size:
@@ -24,7 +24,7 @@ def parse_resize(text: str) -> Dict[str, Any]:
     raise ValueError(f"--resize must be one of {', '.join(RESIZE_KINDS)}, got {text!r}")
 
 
-def intensity_for(fmt: str, channels: int) -> Dict[str, Any]:
+def intensity_for(fmt: str, channels: int) -> dict[str, Any]:
     if fmt == "torchxrayvision":
         return {"kind": "range", "min": -1024, "max": 1024}
     if channels == 3:
@@ -40,17 +40,18 @@ class ManifestFields:
     channels: int
     input_size: Sequence[int]
     cam_size: Sequence[int]
-    resize: Dict[str, Any]
-    intensity: Dict[str, Any]
+    resize: dict[str, Any]
+    intensity: dict[str, Any]
     plan: FindingPlan
     full_scale_logits: float
     intended_use: str
 
 
-def build_manifest(fields: ManifestFields) -> Dict[str, Any]:
+def build_manifest(fields: ManifestFields) -> dict[str, Any]:
     height, width = fields.input_size
-    findings: List[Dict[str, Any]] = [
-        {"name": name, "threshold": threshold} for name, threshold in zip(fields.plan.names, fields.plan.thresholds)
+    findings: list[dict[str, Any]] = [
+        {"name": name, "threshold": threshold}
+        for name, threshold in zip(fields.plan.names, fields.plan.thresholds, strict=True)
     ]
     return {
         "formatVersion": FORMAT_VERSION,

@@ -4,8 +4,8 @@ import hashlib
 import inspect
 import io
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, Sequence
 
 import numpy as np
 import onnx
@@ -24,7 +24,7 @@ _FP16_MIN_ELEMENTS = 1024
 _FP16_MAX = 65504.0
 
 
-def export_onnx(module: torch.nn.Module, input_shape: Sequence[int], metadata: Dict[str, str]) -> bytes:
+def export_onnx(module: torch.nn.Module, input_shape: Sequence[int], metadata: dict[str, str]) -> bytes:
     """TorchScript-based export with fixed shapes; never the dynamo exporter (absent from torch 1.13)."""
     kwargs = dict(
         opset_version=OPSET,

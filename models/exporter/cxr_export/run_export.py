@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import onnx
 import torch
@@ -15,9 +15,10 @@ import torchvision
 
 from . import checkpoints, findings
 from .architecture import ProbabilitiesAndCams, densenet121
-from .cli import DEFAULT_VERIFY_IMAGES
+from .defaults import DEFAULT_VERIFY_IMAGES
 from .engine_runner import engine_command
 from .errors import ExportError, VerificationError
+from .heat_units import logit_scale_of_cams
 from .manifest import MODEL_FILE, ManifestFields, build_manifest, intensity_for, parse_resize
 from .onnx_file import export_onnx, sha256_hex, to_fp16_weights, write_file
 from .verify import Comparison, ReferenceCache, compare_on_images, format_comparison
@@ -35,7 +36,7 @@ def _say(line: str = "") -> None:
     print(line, flush=True)
 
 
-def _default_resize(ckpt: checkpoints.LoadedCheckpoint) -> Dict[str, Any]:
+def _default_resize(ckpt: checkpoints.LoadedCheckpoint) -> dict[str, Any]:
     if ckpt.format == "torchxrayvision":
         return {"kind": "center-square"}  # its XRayCenterCrop, then a resize to 224
     if ckpt.whole_model:  # reproduce-chexnet: Resize(224) + CenterCrop(224)
@@ -71,7 +72,7 @@ def _export_module(ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPla
     return ProbabilitiesAndCams(model.features, model.classifier, plan.outputs, INPUT_SIZE).eval()
 
 
-def _verify_images(args: argparse.Namespace) -> List[Path]:
+def _verify_images(args: argparse.Namespace) -> list[Path]:
     images = args.verify_images or DEFAULT_VERIFY_IMAGES
     missing = [str(p) for p in images if not p.is_file()]
     if missing:
@@ -88,7 +89,7 @@ def _write_model(folder: Path, model_bytes: bytes, fields: ManifestFields) -> Pa
     return manifest_path
 
 
-def _versions() -> Dict[str, str]:
+def _versions() -> dict[str, str]:
     return {
         "python": platform.python_version(),
         "torch": torch.__version__,
@@ -107,7 +108,8 @@ def _announce(ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPlan) ->
         _say(f"  left out (not trained): {', '.join(plan.dropped)}")
     if plan.uncalibrated:
         _say(
-            f"  WARNING: thresholds are UNCALIBRATED ({findings.UNCALIBRATED_THRESHOLD}) for {', '.join(plan.uncalibrated)}; "
+            f"  WARNING: thresholds are UNCALIBRATED ({findings.UNCALIBRATED_THRESHOLD}) "
+            f"for {', '.join(plan.uncalibrated)}; "
             "give measured ones with --thresholds before anyone relies on the positive flags."
         )
 
@@ -116,12 +118,12 @@ def _announce(ckpt: checkpoints.LoadedCheckpoint, plan: findings.FindingPlan) ->
 class _Proof:
     """What `_prove` needs besides the model: images, the PyTorch reference and the engine."""
 
-    images: List[Path]
-    names: List[str]
+    images: list[Path]
+    names: list[str]
     references: ReferenceCache
-    command: List[str]
+    command: list[str]
     threads: int
-    input_shape: List[int]
+    input_shape: list[int]
 
     def run(self, label: str, manifest: Path) -> Comparison:
         comparison = compare_on_images(
@@ -139,8 +141,8 @@ def _report(
     final_bytes: bytes,
     float32_bytes: bytes,
     proof: Comparison,
-    fp16: Optional[Comparison],
-) -> Dict[str, Any]:
+    fp16: Comparison | None,
+) -> dict[str, Any]:
     return {
         "checkpoint": {
             "file": ckpt.path.name,
@@ -217,9 +219,9 @@ def run_export(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="cxr-export-") as staging_dir:
         staging = Path(staging_dir)
         proof = prover.run("float32 model vs PyTorch", _write_model(staging / "float32", float32_bytes, fields))
-        # The viewer shows heat in logit units: the CAM times the number of feature cells (models/README.md).
-        cells = module.feature_size[0] * module.feature_size[1]
-        peaks = [c.cam_peak * cells for c in proof.images]
+        # The viewer shows heat in logit units, as the engine converts them.
+        scale = logit_scale_of_cams(module.feature_size)
+        peaks = [c.cam_peak * scale for c in proof.images]
         _say(
             f"Heatmap full scale: {args.full_scale_logits:g} logits (heat peaks on these images {min(peaks):.3g} to "
             f"{max(peaks):.3g} logits); change it with --full-scale-logits"
@@ -227,10 +229,11 @@ def run_export(args: argparse.Namespace) -> None:
         worst = max(proof.probability_max_diff, proof.cam_max_diff)
         if worst > args.tolerance:
             raise VerificationError(
-                f"The export differs from PyTorch by {worst:.2e}, more than the tolerance {args.tolerance:g}; nothing was written."
+                f"The export differs from PyTorch by {worst:.2e}, more than the tolerance {args.tolerance:g}; "
+                "nothing was written."
             )
         final_folder, final_bytes = staging / "float32", float32_bytes
-        fp16: Optional[Comparison] = None
+        fp16: Comparison | None = None
         if args.fp16_weights:
             final_bytes = to_fp16_weights(float32_bytes)
             final_folder = staging / "fp16"

@@ -14,8 +14,9 @@ import pickletools
 import sys
 import types
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any
 
 import torch
 import torch.nn as nn
@@ -73,11 +74,11 @@ def is_allowed(module: str, name: str) -> bool:
     return False
 
 
-def _globals_in(pickle_bytes: io.BufferedIOBase) -> List[Tuple[str, str]]:
+def _globals_in(pickle_bytes: io.BufferedIOBase) -> list[tuple[str, str]]:
     """Every (module, name) one pickle refers to, read from its opcodes without running it."""
-    found: List[Tuple[str, str]] = []
-    pushed: List[Optional[str]] = []  # strings pushed lately, for STACK_GLOBAL (protocol >= 4)
-    memo: Dict[int, Optional[str]] = {}
+    found: list[tuple[str, str]] = []
+    pushed: list[str | None] = []  # strings pushed lately, for STACK_GLOBAL (protocol >= 4)
+    memo: dict[int, str | None] = {}
     for opcode, arg, _pos in pickletools.genops(pickle_bytes):
         op = opcode.name
         if op in ("GLOBAL", "INST"):
@@ -117,8 +118,8 @@ def _pickles_of(path: Path) -> Iterator[io.BufferedIOBase]:
                 break
 
 
-def check_globals(path: Path) -> Set[Tuple[str, str]]:
-    names: Set[Tuple[str, str]] = set()
+def check_globals(path: Path) -> set[tuple[str, str]]:
+    names: set[tuple[str, str]] = set()
     try:
         for pickle_stream in _pickles_of(path):
             names.update(_globals_in(pickle_stream))
@@ -160,7 +161,7 @@ def load_checkpoint_file(path: Path) -> Any:
     if not path.is_file():
         raise CheckpointError(f"Checkpoint {path} does not exist.")
     check_globals(path)
-    kwargs: Dict[str, Any] = {"map_location": "cpu"}
+    kwargs: dict[str, Any] = {"map_location": "cpu"}
     if "weights_only" in inspect.signature(torch.load).parameters:
         kwargs["weights_only"] = False  # allowlisted above; PyTorch >= 2.6 would refuse modules otherwise
     try:

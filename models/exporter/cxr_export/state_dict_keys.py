@@ -12,8 +12,8 @@ Spellings met in the wild:
 
 import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Tuple
 
 import torch
 
@@ -34,13 +34,13 @@ class CanonicalWeights:
     state_dict: "OrderedDict[str, torch.Tensor]"
     in_channels: int
     num_classes: int
-    op_threshs: Optional[torch.Tensor]
+    op_threshs: torch.Tensor | None
     head_has_sigmoid: bool
     prefix: str
     renamed_old_layer_names: bool
 
 
-def _find_prefix(keys: List[str]) -> str:
+def _find_prefix(keys: list[str]) -> str:
     anchors = [key for key in keys if key.endswith(ANCHOR)]
     if len(anchors) != 1:
         shown = ", ".join(keys[:8]) + (" ..." if len(keys) > 8 else "")
@@ -52,7 +52,7 @@ def _find_prefix(keys: List[str]) -> str:
     return anchors[0][: -len(ANCHOR)]
 
 
-def _canonical_name(key: str) -> Tuple[str, bool, bool]:
+def _canonical_name(key: str) -> tuple[str, bool, bool]:
     """(torchvision name, renamed an old layer name, was a Sequential head)."""
     renamed = _OLD_LAYER_NAME.sub(r"\1.\2\3.", key)
     head = _SEQUENTIAL_HEAD.match(renamed)
@@ -61,7 +61,7 @@ def _canonical_name(key: str) -> Tuple[str, bool, bool]:
     return renamed, renamed != key, False
 
 
-def _describe(keys: List[str], limit: int = 12) -> str:
+def _describe(keys: list[str], limit: int = 12) -> str:
     listed = ", ".join(sorted(keys)[:limit])
     return listed + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
@@ -72,12 +72,12 @@ def canonicalize(raw: Mapping[str, torch.Tensor], expected: Mapping[str, torch.S
     `expected` is the state dict shape map of torchvision's DenseNet-121 with the checkpoint's
     input channels and number of outputs (see `expected_shapes`).
     """
-    keys = [key for key in raw.keys() if isinstance(key, str)]
+    keys = [key for key in raw if isinstance(key, str)]
     prefix = _find_prefix(keys)
-    canonical: "OrderedDict[str, torch.Tensor]" = OrderedDict()
-    spelled: Dict[str, str] = {}  # canonical name -> the checkpoint's own spelling, for messages
-    unexpected: List[str] = []
-    op_threshs: Optional[torch.Tensor] = None
+    canonical: OrderedDict[str, torch.Tensor] = OrderedDict()
+    spelled: dict[str, str] = {}  # canonical name -> the checkpoint's own spelling, for messages
+    unexpected: list[str] = []
+    op_threshs: torch.Tensor | None = None
     any_renamed = False
     head_flags = set()
     for key in keys:
@@ -130,12 +130,12 @@ def canonicalize(raw: Mapping[str, torch.Tensor], expected: Mapping[str, torch.S
     )
 
 
-def head_shape(raw: Mapping[str, torch.Tensor]) -> Tuple[int, int]:
+def head_shape(raw: Mapping[str, torch.Tensor]) -> tuple[int, int]:
     """(input channels, outputs) read from the checkpoint, so the expected layout can be built.
 
     Falls back to (3, 14) where a key is missing, so that the error lists it.
     """
-    keys = [key for key in raw.keys() if isinstance(key, str)]
+    keys = [key for key in raw if isinstance(key, str)]
     prefix = _find_prefix(keys)
     conv0 = raw.get(prefix + ANCHOR)
     in_channels = int(conv0.shape[1]) if isinstance(conv0, torch.Tensor) and conv0.dim() == 4 else 3

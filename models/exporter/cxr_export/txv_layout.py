@@ -9,7 +9,7 @@ threshold side by side, and the thresholds go into the manifest.
 """
 
 from collections import OrderedDict
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
 
 import torch
 import torch.nn as nn
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 # The module path the pickles reference, and the 18 outputs of torchxrayvision's DenseNet in order.
 PICKLED_MODULE = "torchxrayvision.models"
-DEFAULT_TARGETS: List[str] = [
+DEFAULT_TARGETS: list[str] = [
     "Atelectasis",
     "Consolidation",
     "Infiltration",
@@ -86,8 +86,8 @@ class DenseNet(nn.Module):
         self,
         num_classes: int = len(DEFAULT_TARGETS),
         in_channels: int = 1,
-        op_threshs: Optional[torch.Tensor] = None,
-        targets: Optional[Sequence[str]] = None,
+        op_threshs: torch.Tensor | None = None,
+        targets: Sequence[str] | None = None,
         growth_rate: int = 32,
         block_config: Sequence[int] = (6, 12, 24, 16),
         num_init_features: int = 64,

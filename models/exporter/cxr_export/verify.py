@@ -1,9 +1,9 @@
 """The proof: the exported model, run by the engine, against the checkpoint's model in PyTorch."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence
 
 import numpy as np
 import torch
@@ -28,7 +28,7 @@ class ImageComparison:
 @dataclass
 class Comparison:
     label: str
-    images: List[ImageComparison]
+    images: list[ImageComparison]
 
     @property
     def probability_max_diff(self) -> float:
@@ -38,7 +38,7 @@ class Comparison:
     def cam_max_diff(self) -> float:
         return max(c.cam_max_diff for c in self.images)
 
-    def to_json(self) -> Dict:
+    def to_json(self) -> dict:
         return {
             "label": self.label,
             "probabilityMaxDiff": self.probability_max_diff,
@@ -63,7 +63,7 @@ class ReferenceCache:
     def __init__(self, reference: ReferenceModel, outputs: Sequence[int]):
         self._reference = reference
         self._outputs = list(outputs)
-        self._cache: Dict[str, Reference] = {}
+        self._cache: dict[str, Reference] = {}
 
     def for_input(self, tensor: np.ndarray) -> Reference:
         key = hashlib.sha256(tensor.tobytes()).hexdigest()
@@ -97,7 +97,7 @@ def compare_on_images(
     images: Sequence[Path],
     names: Sequence[str],
     references: ReferenceCache,
-    command: List[str],
+    command: list[str],
     threads: int,
     expected_input_shape: Sequence[int],
 ) -> Comparison:
@@ -112,7 +112,7 @@ def compare_on_images(
     return Comparison(label, results)
 
 
-def format_comparison(comparison: Comparison) -> List[str]:
+def format_comparison(comparison: Comparison) -> list[str]:
     lines = [f"{comparison.label}:"]
     for c in comparison.images:
         lines.append(

@@ -2,7 +2,7 @@
  * Helpers for the viewer end-to-end test. The `inPage*` functions run inside the OHIF page (passed
  * to page.evaluate), so they use only browser globals and what OHIF puts on window.
  */
-import { PNG } from 'pngjs';
+import { type PNG } from 'pngjs';
 
 export interface ViewportPoint {
   /** Image pixel (column, row). */

@@ -21,7 +21,7 @@ export interface AnalysisRunnerDeps {
   modelError(): string | undefined;
   getViewport(viewportId: string): ViewportLike | undefined;
   cornerstone(): Cornerstone;
-  /** A result for the active image was delivered (current token only). */
+  /** A result for the active image was delivered (current token only); notifies the change itself. */
   onDelivered(result: AnalysisResult): void;
   onChange(): void;
 }
@@ -72,12 +72,8 @@ export class AnalysisRunner {
   /** Analyses `active` (again, with force); a kept result is shown as it is otherwise. */
   async analyse(active: ActiveImageState, { force = false, retryModel = false } = {}): Promise<void> {
     const { imageKey, viewportId } = active;
-    if (!force && this.results.has(imageKey)) {
-      this.setState(active, { status: 'done' });
-      const kept = this.results.get(imageKey);
-      if (kept) this.deps.onDelivered(kept);
-      return;
-    }
+    const kept = force ? undefined : this.results.get(imageKey);
+    if (kept) return this.deliver(active, kept);
     if (!force && this.current?.imageKey === imageKey && this.current.state.status === 'running') return;
     const token = this.gate.begin(imageKey, viewportId);
     this.setState(active, { status: 'running', message: 'Analysing this radiograph…' });
@@ -86,11 +82,7 @@ export class AnalysisRunner {
       (error: unknown): Outcome => ({ ok: false, error }),
     );
     await this.gate.deliverIfCurrent(token, outcome, (settled) => {
-      if (settled.ok) {
-        this.setState(active, { status: 'done' });
-        this.deps.onDelivered(settled.result);
-        return;
-      }
+      if (settled.ok) return this.deliver(active, settled.result);
       console.error('[chest-xray-ai] analysis failed', settled.error);
       const message = this.deps.modelError() ?? describeError(settled.error, 'analysis');
       this.setState(active, { status: 'error', message });
@@ -105,6 +97,12 @@ export class AnalysisRunner {
     // Kept even if the reader has moved on: coming back shows it without a new run.
     this.results.set(active.imageKey, result);
     return result;
+  }
+
+  /** Done and drawn in one change: the panel never sees the numbers without their heatmaps. */
+  private deliver(active: ActiveImageState, result: AnalysisResult): void {
+    this.current = { imageKey: active.imageKey, viewportId: active.viewportId, state: { status: 'done' } };
+    this.deps.onDelivered(result);
   }
 
   private setState(active: ActiveImageState, state: AnalysisState): void {

@@ -1,0 +1,104 @@
+import { HEATMAP_THRESHOLD_RANGE, type Heatmap } from '../engine';
+import { FakeStackViewport, fakeCornerstone, type FakeImage } from '../../../test/support/fakeOhif';
+import type { RecordedFunction } from '../../../test/support/vtkTransferFunctionRecorder';
+import { HeatmapLayers, LAYER_PREFIX, type HeatmapLayerRequest } from './HeatmapLayers';
+
+const A: FakeImage = {
+  imageId: 'wadouri:/a.dcm',
+  sopInstanceUid: '1.1',
+  rows: 2,
+  columns: 3,
+  pixelData: new Uint8Array(6),
+};
+const B: FakeImage = { ...A, imageId: 'wadouri:/b.dcm', sopInstanceUid: '1.2' };
+
+const map = (finding: string, peak: number): Heatmap => ({
+  finding,
+  rows: 2,
+  columns: 3,
+  data: Float32Array.from([0, 1, 2, 3, 4, peak]),
+  fullScale: 10,
+  max: peak,
+});
+
+describe('HeatmapLayers', () => {
+  const images = new Map([A, B].map((i) => [i.imageId, i]));
+  let cornerstone: ReturnType<typeof fakeCornerstone>;
+  let viewport: FakeStackViewport;
+  let layers: HeatmapLayers;
+  let built: string[];
+
+  const request = (wanted: string[], extra: Partial<HeatmapLayerRequest> = {}): HeatmapLayerRequest => ({
+    viewport: viewport.asViewport(),
+    baseImageId: A.imageId,
+    imageKey: A.sopInstanceUid,
+    wanted,
+    heatmaps: () => {
+      built.push(...wanted);
+      return new Map(wanted.map((f, i) => [f, map(f, 5 + i)]));
+    },
+    look: { opacity: 0.5, threshold: 0.2, colormap: 'jet' },
+    label: 'DEMO MODEL heatmap',
+    ...extra,
+  });
+
+  beforeEach(() => {
+    cornerstone = fakeCornerstone(images);
+    viewport = new FakeStackViewport('vp', images);
+    viewport.showImage(A.imageId);
+    layers = new HeatmapLayers(() => cornerstone);
+    built = [];
+  });
+
+  it('adds one layer per wanted finding with the heat copied in, and a label', () => {
+    layers.sync(request(['Mass', 'Nodule']));
+    expect(layers.shown('vp')).toEqual(['Mass', 'Nodule']);
+    expect(viewport.getActors().map((a) => a.uid)).toEqual([`${LAYER_PREFIX}Mass`, `${LAYER_PREFIX}Nodule`]);
+    expect(viewport.element.labelText).toBe('DEMO MODEL heatmap');
+    const opacity = viewport.getActors()[0].actor.property.opacity as RecordedFunction;
+    // Transparent below 20% of the 10-logit scale, half opaque at the top.
+    expect(opacity.points[0]).toEqual([0, 0]);
+    expect(opacity.points.at(-1)).toEqual([10, 0.5]);
+    expect(opacity.points.find(([, y]) => y > 0)?.[0]).toBeCloseTo(2);
+  });
+
+  it('clamps the threshold to the one shared range', () => {
+    layers.sync(request(['Mass'], { look: { opacity: 1, threshold: 0.9999, colormap: 'hot' } }));
+    const opacity = viewport.getActors()[0].actor.property.opacity as RecordedFunction;
+    expect(opacity.points.find(([, y]) => y > 0)?.[0]).toBeCloseTo(HEATMAP_THRESHOLD_RANGE.max * 10);
+  });
+
+  it('builds maps only for missing layers and removes the ones no longer wanted', () => {
+    layers.sync(request(['Mass']));
+    layers.sync(request(['Mass']));
+    expect(built).toEqual(['Mass']);
+    layers.sync(request([]));
+    expect(viewport.getActors()).toEqual([]);
+    expect(cornerstone.cached.size).toBe(0);
+    expect(viewport.element.labelText).toBeUndefined();
+  });
+
+  it('re-adds a layer Cornerstone dropped from the scene', () => {
+    layers.sync(request(['Mass']));
+    viewport.removeActors([`${LAYER_PREFIX}Mass`]);
+    layers.sync(request(['Mass']));
+    expect(viewport.getActors().map((a) => a.uid)).toEqual([`${LAYER_PREFIX}Mass`]);
+  });
+
+  it('draws nothing, and clears what was there, when the viewport shows another image', () => {
+    layers.sync(request(['Mass']));
+    viewport.showImage(B.imageId);
+    layers.sync(request(['Mass']));
+    expect(viewport.getActors()).toEqual([]);
+    expect(layers.shown('vp')).toEqual([]);
+    expect(cornerstone.cached.size).toBe(0);
+  });
+
+  it('refuses a map whose size is not the image size', () => {
+    const wrong = { ...map('Mass', 5), rows: 1, columns: 2, data: new Float32Array(2) };
+    expect(() => layers.sync(request(['Mass'], { heatmaps: () => new Map([['Mass', wrong]]) }))).toThrow(
+      /does not match/,
+    );
+    expect(cornerstone.cached.size).toBe(0);
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * Stand-ins for the OHIF services and the Cornerstone stack viewport that the extension's OHIF
+ * layer talks to, in the spirit of OHIF's own service tests: plain objects with the same calls and
+ * events, so the service's parts can be unit-tested in Node. Cornerstone's real classes run in the
+ * e2e tests (test/e2e) inside Chromium. Node has EventTarget and CustomEvent but no DOM, so a
+ * small element stand-in carries the events and the heatmap label the layers put in it.
+ */
+import type { ActorEntry, HeatmapActor, ImageLayerInput, ViewportLike } from '../../extension/src/types';
+import type { Cornerstone } from '../../extension/src/utils/cornerstoneLibraries';
+import type { ServicesManager, Subscription } from '../../extension/src/ohifTypes';
+
+type Callback = (payload: unknown) => void;
+
+/** The DOM calls the extension makes on a viewport element and on the label it adds. */
+export class FakeElement extends EventTarget {
+  readonly children: FakeElement[] = [];
+  readonly attributes = new Map<string, string>();
+  readonly style: Record<string, string> = {};
+  textContent = '';
+  isConnected = true;
+  parent?: FakeElement;
+  readonly ownerDocument = { createElement: () => new FakeElement() };
+
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+
+  hasAttribute(name: string): boolean {
+    return this.attributes.has(name);
+  }
+
+  appendChild(child: FakeElement): FakeElement {
+    child.parent = this;
+    this.children.push(child);
+    return child;
+  }
+
+  remove(): void {
+    const siblings = this.parent?.children;
+    if (siblings) siblings.splice(siblings.indexOf(this), 1);
+    this.parent = undefined;
+  }
+
+  /** Only the form the label code uses: `:scope > [attribute]`. */
+  querySelector(selector: string): FakeElement | null {
+    const attribute = /^:scope > \[([^\]]+)\]$/.exec(selector)?.[1];
+    if (!attribute) throw new Error(`FakeElement does not support the selector ${selector}`);
+    return this.children.find((c) => c.hasAttribute(attribute)) ?? null;
+  }
+
+  /** Text of our heatmap label inside this element, if one is there. */
+  get labelText(): string | undefined {
+    return this.children.find((c) => c.hasAttribute('data-cxrai-heatmap-label'))?.textContent;
+  }
+}
+
+export class FakePubSub<E extends Record<string, string>> {
+  private readonly listeners = new Map<string, Set<Callback>>();
+
+  // OHIF's services name their event table EVENTS.
+  // eslint-disable-next-line @typescript-eslint/naming-convention
+  constructor(readonly EVENTS: E) {}
+
+  subscribe(event: string, callback: Callback): Subscription {
+    const set = this.listeners.get(event) ?? new Set<Callback>();
+    set.add(callback);
+    this.listeners.set(event, set);
+    return { unsubscribe: () => set.delete(callback) };
+  }
+
+  publish(event: string, payload?: unknown): void {
+    for (const callback of [...(this.listeners.get(event) ?? [])]) callback(payload);
+  }
+
+  get listenerCount(): number {
+    return [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
+  }
+}
+
+export class FakeViewportGridService extends FakePubSub<{
+  ACTIVE_VIEWPORT_ID_CHANGED: string;
+  GRID_STATE_CHANGED: string;
+}> {
+  activeViewportId = 'default';
+
+  constructor() {
+    super({ ACTIVE_VIEWPORT_ID_CHANGED: 'activeViewportIdChanged', GRID_STATE_CHANGED: 'gridStateChanged' });
+  }
+
+  getActiveViewportId(): string {
+    return this.activeViewportId;
+  }
+
+  setActiveViewportId(viewportId: string): void {
+    this.activeViewportId = viewportId;
+    this.publish(this.EVENTS.ACTIVE_VIEWPORT_ID_CHANGED, { viewportId });
+  }
+}
+
+export class FakeCornerstoneViewportService extends FakePubSub<{ VIEWPORT_DATA_CHANGED: string }> {
+  readonly viewports = new Map<string, FakeStackViewport>();
+
+  constructor() {
+    super({ VIEWPORT_DATA_CHANGED: 'viewportDataChanged' });
+  }
+
+  getCornerstoneViewport(viewportId: string): FakeStackViewport | null {
+    return this.viewports.get(viewportId) ?? null;
+  }
+
+  /** Puts a viewport object under an id, as OHIF does on a series switch (same id, new object). */
+  setViewport(viewport: FakeStackViewport): void {
+    this.viewports.set(viewport.id, viewport);
+    this.publish(this.EVENTS.VIEWPORT_DATA_CHANGED, { viewportId: viewport.id });
+  }
+}
+
+/** A greyscale image as Cornerstone's loader hands it over, with the metadata modules we read. */
+export interface FakeImage {
+  imageId: string;
+  sopInstanceUid: string;
+  rows: number;
+  columns: number;
+  pixelData: Uint8Array | Uint16Array;
+  modality?: string;
+  seriesDescription?: string;
+  photometricInterpretation?: string;
+  bitsStored?: number;
+}
+
+export const EVENTS = {
+  PRE_STACK_NEW_IMAGE: 'CORNERSTONE_PRE_STACK_NEW_IMAGE',
+  STACK_NEW_IMAGE: 'CORNERSTONE_STACK_NEW_IMAGE',
+  VIEWPORT_NEW_IMAGE_SET: 'CORNERSTONE_VIEWPORT_NEW_IMAGE_SET',
+};
+
+function fakeActor(): HeatmapActor & { property: Record<string, unknown> } {
+  const property: Record<string, unknown> = {};
+  return {
+    property,
+    getMapper: () => ({ getInputData: () => ({}) }),
+    getProperty: () => ({
+      setRGBTransferFunction: (_i: number, fn: unknown) => {
+        property.rgb = fn;
+      },
+      setScalarOpacity: (_i: number, fn: unknown) => {
+        property.opacity = fn;
+      },
+    }),
+  };
+}
+
+/**
+ * A stack viewport: the current imageId changes at once, the image object only when it "loads"
+ * (as Cornerstone 5.6 does), and new-image events fire on its element.
+ */
+export class FakeStackViewport implements Omit<ViewportLike, 'element'> {
+  readonly element: FakeElement;
+  private currentImageId?: string;
+  private loaded?: FakeImage;
+  readonly actors = new Map<string, ActorEntry & { actor: ReturnType<typeof fakeActor> }>();
+  renders = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly images: Map<string, FakeImage>,
+    element?: FakeElement,
+  ) {
+    this.element = element ?? new FakeElement();
+  }
+
+  /** This fake as the structural viewport type the extension's code takes. */
+  asViewport(): ViewportLike {
+    return this as unknown as ViewportLike;
+  }
+
+  getCurrentImageId(): string | undefined {
+    return this.currentImageId;
+  }
+
+  getCornerstoneImage(): unknown {
+    const image = this.loaded;
+    if (!image) return undefined;
+    return {
+      imageId: image.imageId,
+      rows: image.rows,
+      columns: image.columns,
+      getPixelData: () => image.pixelData,
+      color: false,
+      slope: 1,
+      intercept: 0,
+    };
+  }
+
+  /** Switches the image; with `load: false` the previous image object stays until `finishLoading`. */
+  showImage(imageId: string, { load = true }: { load?: boolean } = {}): void {
+    this.currentImageId = imageId;
+    this.element.dispatchEvent(new CustomEvent(EVENTS.PRE_STACK_NEW_IMAGE, { detail: { viewportId: this.id } }));
+    if (load) this.finishLoading();
+  }
+
+  finishLoading(): void {
+    this.loaded = this.currentImageId ? this.images.get(this.currentImageId) : undefined;
+    this.element.dispatchEvent(new CustomEvent(EVENTS.STACK_NEW_IMAGE, { detail: { viewportId: this.id } }));
+  }
+
+  getActor(uid: string) {
+    return this.actors.get(uid);
+  }
+
+  getActors() {
+    return [...this.actors.values()];
+  }
+
+  removeActors(uids: string[]): void {
+    for (const uid of uids) this.actors.delete(uid);
+  }
+
+  addImages(inputs: ImageLayerInput[]): void {
+    for (const { imageId, actorUID, callback } of inputs) {
+      const actor = fakeActor();
+      this.actors.set(actorUID, { uid: actorUID, referencedId: imageId, actor });
+      callback({ imageActor: actor });
+    }
+  }
+
+  render(): void {
+    this.renders++;
+  }
+}
+
+/** Cornerstone's metadata, cache and derived-image calls over a set of fake images. */
+export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & { cached: Set<string> } {
+  const cached = new Set<string>();
+  const derived = new Map<string, Float32Array>();
+  const metaData = {
+    get(type: string, imageId: string): unknown {
+      const image = images.get(imageId);
+      if (!image) return undefined;
+      switch (type) {
+        case 'sopCommonModule':
+          return { sopInstanceUID: image.sopInstanceUid };
+        case 'generalSeriesModule':
+          return { modality: image.modality ?? 'DX', seriesDescription: image.seriesDescription };
+        case 'imagePixelModule':
+          return {
+            photometricInterpretation: image.photometricInterpretation ?? 'MONOCHROME2',
+            samplesPerPixel: 1,
+            bitsStored: image.bitsStored ?? 8,
+            pixelRepresentation: 0,
+          };
+        default:
+          return undefined;
+      }
+    },
+  };
+  const cornerstone = {
+    cached,
+    metaData,
+    Enums: { Events: EVENTS },
+    cache: {
+      getImageLoadObject: (imageId: string) => (cached.has(imageId) ? {} : undefined),
+      removeImageLoadObject: (imageId: string) => {
+        cached.delete(imageId);
+        derived.delete(imageId);
+      },
+    },
+    imageLoader: {
+      createAndCacheDerivedImage: (baseImageId: string, { imageId }: { imageId: string }) => {
+        const base = images.get(baseImageId);
+        if (!base) throw new Error(`no image ${baseImageId}`);
+        const data = new Float32Array(base.rows * base.columns);
+        cached.add(imageId);
+        derived.set(imageId, data);
+        return { getPixelData: () => data };
+      },
+    },
+    utilities: { updateVTKImageDataWithCornerstoneImage: () => undefined },
+  };
+  return cornerstone as unknown as Cornerstone & { cached: Set<string> };
+}
+
+export interface FakeOhif {
+  servicesManager: ServicesManager;
+  viewportGridService: FakeViewportGridService;
+  cornerstoneViewportService: FakeCornerstoneViewportService;
+  extensionManager: { getModuleEntry(id: string): { exports: Record<string, unknown> } | undefined };
+  cornerstone: ReturnType<typeof fakeCornerstone>;
+}
+
+/** The services an OHIF viewer hands the extension, with the cornerstone extension's utility module. */
+export function fakeOhif(images: Map<string, FakeImage>): FakeOhif {
+  const viewportGridService = new FakeViewportGridService();
+  const cornerstoneViewportService = new FakeCornerstoneViewportService();
+  const cornerstone = fakeCornerstone(images);
+  const servicesManager = {
+    services: { viewportGridService, cornerstoneViewportService },
+    registerService: () => undefined,
+  } as unknown as ServicesManager;
+  const extensionManager = {
+    getModuleEntry: (id: string) =>
+      id === '@ohif/extension-cornerstone.utilityModule.common'
+        ? { exports: { getCornerstoneLibraries: () => ({ cornerstone }) } }
+        : undefined,
+  };
+  return { servicesManager, viewportGridService, cornerstoneViewportService, extensionManager, cornerstone };
+}

@@ -40,7 +40,6 @@ window.config = {
   chestXrayAi: {
     modelManifestUrl: '/models/demo/manifest.json',
     autoRun: true,
-    requireWebGPU: false,
     backend: __CXR_BACKEND__,
   },
 };

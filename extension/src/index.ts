@@ -8,7 +8,7 @@ export type { ChestXrayAiConfig } from './config';
 
 /**
  * Chest X-ray AI for OHIF 3: a findings panel, per-finding Grad-CAM heatmap layers, commands.
- * Configure in app-config.js with `chestXrayAi: { modelManifestUrl, autoRun, findings, requireWebGPU }`.
+ * Configure in app-config.js with `chestXrayAi: { modelManifestUrl, autoRun, findings, backend }`.
  */
 const extension = {
   id,

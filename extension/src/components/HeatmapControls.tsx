@@ -1,5 +1,5 @@
 import React from 'react';
-import { COLORMAPS, type ColormapName } from '../engine';
+import { COLORMAP_NAMES, COLORMAPS, HEATMAP_THRESHOLD_RANGE, type ColormapName } from '../engine';
 import type { HeatmapSettings } from '../types';
 
 export interface HeatmapControlsProps {
@@ -46,9 +46,9 @@ export function HeatmapControls({
         Hide heat below <span>{Math.round(settings.threshold * 100)}% of the colour scale</span>
         <input
           type="range"
-          min={0}
-          max={0.95}
-          step={0.05}
+          min={HEATMAP_THRESHOLD_RANGE.min}
+          max={HEATMAP_THRESHOLD_RANGE.max}
+          step={HEATMAP_THRESHOLD_RANGE.step}
           value={settings.threshold}
           data-testid="cxrai-heatmap-threshold"
           onChange={(e) => onThreshold(Number(e.target.value))}
@@ -61,7 +61,7 @@ export function HeatmapControls({
           data-testid="cxrai-colormap"
           onChange={(e) => onColormap(e.target.value as ColormapName)}
         >
-          {(Object.keys(COLORMAPS) as ColormapName[]).map((name) => (
+          {COLORMAP_NAMES.map((name) => (
             <option key={name} value={name}>
               {name}
             </option>

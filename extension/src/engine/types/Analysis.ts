@@ -1,3 +1,4 @@
+import type { GateAssessment } from './ChestFilmGate';
 import type { ModelManifest } from './ModelManifest';
 
 /** The execution provider that actually produced a result. */
@@ -59,6 +60,8 @@ export interface Heatmap {
 }
 
 export interface AnalysisResult {
+  /** The chest-film gate's word on this image (never 'refuse': a refused image has no result). */
+  gate?: GateAssessment;
   /** The image the result belongs to (RadiographPixels.imageKey). */
   imageKey: string | undefined;
   findings: FindingResult[];

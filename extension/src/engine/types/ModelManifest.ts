@@ -1,3 +1,5 @@
+import type { IntendedPopulation } from './ChestFilmGate';
+
 /**
  * The model contract: a JSON manifest that sits beside each `.onnx` file.
  * Validated at load time by `validateManifest`; see models/README.md for the prose version.
@@ -83,6 +85,8 @@ export interface ModelManifest {
   heatmap: HeatmapSpec;
   /** Shown with every result. */
   intendedUse: string;
+  /** Who the model is for; the chest-film gate cautions or refuses outside it. Default: adults. */
+  intendedPopulation?: IntendedPopulation;
   /** True for untrained demo weights: every result is labelled as such. */
   demo: boolean;
   /** Largest WebGPU-versus-WASM difference on probabilities tolerated before WebGPU is dropped. */

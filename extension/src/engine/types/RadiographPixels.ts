@@ -1,3 +1,5 @@
+import type { AcquisitionInfo } from './ChestFilmGate';
+
 /** A pixel array as a DICOM loader or image decoder gives it. */
 export type PixelArray =
   | Uint8Array
@@ -54,4 +56,6 @@ export interface RadiographPixels {
   voiLut?: VoiLutTable;
   /** Identity of the image the pixels came from; results carry it back. */
   imageKey?: string;
+  /** What the file says about how it was acquired: the chest-film gate reads it. */
+  acquisition?: AcquisitionInfo;
 }

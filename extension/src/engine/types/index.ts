@@ -2,3 +2,4 @@ export * from './ModelManifest';
 export * from './RadiographPixels';
 export * from './Analysis';
 export * from './Session';
+export * from './ChestFilmGate';

@@ -1,3 +1,5 @@
+import type { GateAssessment } from '../types/ChestFilmGate';
+
 /** What went wrong, in words fit to show a radiologist or print as a one-line CLI message. */
 export type EngineErrorCode =
   | 'manifest-invalid'
@@ -5,6 +7,8 @@ export type EngineErrorCode =
   | 'model-mismatch'
   | 'model-unreadable'
   | 'image-unsupported'
+  /** The chest-film gate refused the image: `gate` says which checks and why. */
+  | 'image-refused'
   | 'backend-unavailable'
   | 'inference-failed';
 
@@ -12,6 +16,8 @@ export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
+    /** The gate's assessment, for 'image-refused'. */
+    readonly gate?: GateAssessment,
   ) {
     super(message);
     this.name = 'EngineError';

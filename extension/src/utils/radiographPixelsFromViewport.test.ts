@@ -161,4 +161,28 @@ describe('radiographPixelsFromViewport', () => {
       displayedImage(cornerstone, { getCurrentImageId: () => undefined, getCornerstoneImage: () => undefined }),
     ).toBeUndefined();
   });
+
+  it("fills the acquisition attributes from OHIF's instance metadata and Cornerstone's modules", () => {
+    const withAcquisition = fakeCornerstone({
+      sopCommonModule: { sopInstanceUID: '1.2.3' },
+      instance: { ViewPosition: 'AP ', PatientAge: '045Y', PatientPosition: 'ERECT', StudyDescription: 'CHEST' },
+      generalSeriesModule: { modality: 'DX', bodyPartExamined: 'CHEST', seriesDescription: 'PORTABLE' },
+      // Cornerstone's WADO-RS provider gives the age as a number: the instance's string wins.
+      patientStudyModule: { patientAge: 45 },
+    });
+    const got = radiographPixelsFromViewport(withAcquisition, fakeViewport({ ...baseImage }));
+    expect(got?.pixels.acquisition).toEqual({
+      modality: 'DX',
+      bodyPartExamined: 'CHEST',
+      viewPosition: 'AP',
+      patientAge: '045Y',
+      patientPosition: 'ERECT',
+      seriesDescription: 'PORTABLE',
+      studyDescription: 'CHEST',
+    });
+    // Nothing known: nothing made up.
+    expect(
+      radiographPixelsFromViewport(fakeCornerstone({}), fakeViewport({ ...baseImage }))?.pixels.acquisition,
+    ).toEqual({});
+  });
 });

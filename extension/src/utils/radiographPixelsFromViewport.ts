@@ -1,5 +1,12 @@
 import type { Types as CoreTypes } from '@cornerstonejs/core';
-import type { ModalityLutTable, PixelArray, RadiographPixels, VoiLutFunction, VoiLutTable } from '../engine';
+import type {
+  AcquisitionInfo,
+  ModalityLutTable,
+  PixelArray,
+  RadiographPixels,
+  VoiLutFunction,
+  VoiLutTable,
+} from '../engine';
 import type { Cornerstone } from './cornerstoneLibraries';
 
 /** The image a stack viewport shows now, with its identity; undefined when it shows none. */
@@ -39,6 +46,38 @@ function firstLut(sequence: unknown): (CornerstoneLut & { lut: ArrayLike<number>
   const item = (Array.isArray(sequence) ? sequence[0] : undefined) as CornerstoneLut | undefined;
   if (!item?.lut || typeof item.lut.length !== 'number' || item.lut.length === 0) return undefined;
   return item as CornerstoneLut & { lut: ArrayLike<number> };
+}
+
+const text = (...values: unknown[]): string | undefined => {
+  for (const value of values) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return undefined;
+};
+
+/**
+ * The acquisition attributes the chest-film gate reads, from Cornerstone's metadata modules and
+ * OHIF's instance metadata (naturalised DICOM keywords), whichever holds them.
+ */
+export function acquisitionFromMetadata(cornerstone: Cornerstone, imageId: string): AcquisitionInfo {
+  const { metaData } = cornerstone;
+  const instance = (metaData.get('instance', imageId) ?? {}) as Record<string, unknown>;
+  const series = (metaData.get('generalSeriesModule', imageId) ?? {}) as Record<string, unknown>;
+  const patientStudy = (metaData.get('patientStudyModule', imageId) ?? {}) as Record<string, unknown>;
+  const generalStudy = (metaData.get('generalStudyModule', imageId) ?? {}) as Record<string, unknown>;
+  const info: AcquisitionInfo = {
+    // OHIF's instance metadata first: its strings are the file's own (Cornerstone's WADO-RS
+    // provider turns Patient's Age into a number).
+    modality: text(instance.Modality, series.modality),
+    bodyPartExamined: text(instance.BodyPartExamined, series.bodyPartExamined),
+    viewPosition: text(instance.ViewPosition),
+    patientAge: text(instance.PatientAge, patientStudy.patientAge),
+    patientPosition: text(instance.PatientPosition, series.patientPosition),
+    seriesDescription: text(instance.SeriesDescription, series.seriesDescription),
+    studyDescription: text(instance.StudyDescription, generalStudy.studyDescription),
+  };
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as AcquisitionInfo;
 }
 
 /** Frame number in a WADO-URI (`?frame=N`/`&frame=N`) or DICOMweb (`/frames/N`) imageId. */
@@ -158,6 +197,7 @@ export function radiographPixelsFromViewport(
         : undefined,
     voiLut,
     imageKey: shown.imageKey,
+    acquisition: acquisitionFromMetadata(cornerstone, imageId),
   };
   return { pixels, image: shown };
 }

@@ -1,6 +1,7 @@
 import * as dicomParser from 'dicom-parser';
 import {
   EngineError,
+  type AcquisitionInfo,
   type PixelArray,
   type RadiographPixels,
   type VoiLutFunction,
@@ -58,6 +59,24 @@ function readVoi(
     voiLutFunction: fn === 'SIGMOID' || fn === 'LINEAR_EXACT' ? (fn as VoiLutFunction) : 'LINEAR',
     voiLut,
   };
+}
+
+/** The acquisition attributes the chest-film gate reads; absent ones stay absent. */
+export function readAcquisition(dataSet: dicomParser.DataSet): AcquisitionInfo {
+  const text = (tag: string) => {
+    const value = dataSet.string(tag)?.trim();
+    return value ? value : undefined;
+  };
+  const info: AcquisitionInfo = {
+    modality: text('x00080060'),
+    bodyPartExamined: text('x00180015'),
+    viewPosition: text('x00185101'),
+    patientAge: text('x00101010'),
+    patientPosition: text('x00185100'),
+    seriesDescription: text('x0008103e'),
+    studyDescription: text('x00081030'),
+  };
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as AcquisitionInfo;
 }
 
 /** Native pixel data to the integer type its header says, masking or sign-extending bits stored. */
@@ -131,6 +150,7 @@ export async function readDicomFile(bytes: Uint8Array): Promise<RadiographPixels
     // The VOI LUT maps modality-LUT output, which is signed for signed pixels or a negative intercept.
     ...readVoi(dataSet, pixelRepresentation === 1 || (dataSet.floatString('x00281052') ?? 0) < 0),
     imageKey: dataSet.string('x00080018'),
+    acquisition: readAcquisition(dataSet),
   };
   // Refuse what the engine cannot read before decoding anything.
   if (samplesPerPixel !== 1 || numberOfFrames > 1 || !photometricInterpretation.startsWith('MONOCHROME')) {

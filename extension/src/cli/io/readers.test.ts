@@ -56,4 +56,36 @@ describe('readDicomFile', () => {
     expect(values[0]).toBeCloseTo(1, 6); // -1000 -> first entry 4095 -> white
     expect(values[64 * 64 - 1]).toBeCloseTo(0, 6); // 1000 -> last entry 0 -> black
   });
+
+  it('reads the acquisition attributes the chest-film gate needs, and only those the file has', async () => {
+    const bytes = new Uint8Array(
+      dicomPart10('1.2.840.10008.5.1.4.1.1.1.1', `${FIXTURE_ROOT_UID}.78`, {
+        _vrMap: { PixelData: 'OW' },
+        Modality: 'DX',
+        BodyPartExamined: 'CHEST',
+        ViewPosition: 'PA',
+        PatientAge: '057Y',
+        PatientPosition: 'ERECT',
+        SeriesDescription: 'PA ERECT',
+        Rows: 2,
+        Columns: 2,
+        SamplesPerPixel: 1,
+        PhotometricInterpretation: 'MONOCHROME2',
+        BitsAllocated: 16,
+        BitsStored: 12,
+        HighBit: 11,
+        PixelRepresentation: 0,
+        PixelData: [new Uint16Array([0, 1, 2, 3]).buffer],
+      }),
+    );
+    const pixels = await readDicomFile(bytes);
+    expect(pixels.acquisition).toEqual({
+      modality: 'DX',
+      bodyPartExamined: 'CHEST',
+      viewPosition: 'PA',
+      patientAge: '057Y',
+      patientPosition: 'ERECT',
+      seriesDescription: 'PA ERECT',
+    });
+  });
 });

@@ -5,7 +5,7 @@
 import { MANIFEST_FORMAT_VERSION, type ModelManifest } from '../../extension/src/engine';
 import { buildDenseNet, type DenseNetModel, densenet121Config, TENSOR_NAMES } from './densenet';
 import { createHash } from 'node:crypto';
-import { IMAGENET_NORMALIZATION, NIH_FINDING_NAMES } from '../contract';
+import { IMAGENET_NORMALIZATION, NIH_FINDING_NAMES, NIH_FINDINGS, NIH_INTENDED_POPULATION } from '../contract';
 
 /** NIH ChestX-ray14 findings in the CheXNet (and reproduce-chexnet) output order: the shared contract. */
 export const CHEXNET_FINDINGS: readonly string[] = NIH_FINDING_NAMES;
@@ -63,12 +63,13 @@ export function buildDemoModel(seed: number = DEFAULT_DEMO_SEED, options: DemoMo
       probabilities: { name: TENSOR_NAMES.probabilities, activation: 'none' },
       cams: { name: TENSOR_NAMES.cams, shape: [1, CHEXNET_FINDINGS.length, featureHeight, featureWidth] },
     },
-    findings: CHEXNET_FINDINGS.map((name) => ({ name, threshold: 0.5, trained: true })),
+    findings: NIH_FINDINGS.map(({ name, displayName }) => ({ name, displayName, threshold: 0.5, trained: true })),
     heatmap: { fullScaleLogits: DEMO_FULL_SCALE_LOGITS },
     intendedUse:
       'DEMO WEIGHTS: untrained DenseNet-121 with random weights generated from a fixed seed. ' +
       'Its probabilities and heatmaps are meaningless and it is not for diagnostic use; ' +
       'it only exercises the viewer pipeline end to end.',
+    intendedPopulation: { minAgeYears: NIH_INTENDED_POPULATION.minAgeYears, views: [...NIH_INTENDED_POPULATION.views] },
     demo: true,
     webgpuTolerance: 1e-3,
   };

@@ -20,3 +20,4 @@ export {
   HEATMAP_THRESHOLD_RANGE,
   clampHeatmapThreshold,
 } from './heatmap/displayBounds';
+export { assessChestFilm, DEFAULT_GATE_POLICY, DEFAULT_POPULATION } from './gate/assessChestFilm';

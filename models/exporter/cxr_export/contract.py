@@ -12,3 +12,5 @@ _CONTRACT = json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
 NIH_FINDINGS: list[str] = [finding["name"] for finding in _CONTRACT["findings"]]
 IMAGENET_MEAN: list[float] = list(_CONTRACT["imagenetNormalization"]["mean"])
 IMAGENET_STD: list[float] = list(_CONTRACT["imagenetNormalization"]["std"])
+# Who NIH-trained models are for (adults; PA then AP films), written into every exported manifest.
+NIH_INTENDED_POPULATION: dict = dict(_CONTRACT["intendedPopulation"])

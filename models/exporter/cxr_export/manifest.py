@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import IMAGENET_MEAN, IMAGENET_STD
+from .contract import IMAGENET_MEAN, IMAGENET_STD, NIH_INTENDED_POPULATION
 from .findings import FindingPlan
 from .onnx_file import CAMS_NAME, INPUT_NAME, PROBABILITIES_NAME
 
@@ -68,6 +68,8 @@ def build_manifest(fields: ManifestFields) -> dict[str, Any]:
         "findings": findings,
         "heatmap": {"fullScaleLogits": fields.full_scale_logits},
         "intendedUse": fields.intended_use,
+        # NIH ChestX-ray14-trained models are for adults' frontal films; the chest-film gate reads this.
+        "intendedPopulation": NIH_INTENDED_POPULATION,
         "demo": False,
         "webgpuTolerance": WEBGPU_TOLERANCE,
     }

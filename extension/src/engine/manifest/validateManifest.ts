@@ -125,6 +125,9 @@ function checkFindings(manifest: Json, problems: Problems): number {
     if (finding.trained !== undefined && typeof finding.trained !== 'boolean') {
       problems.add(`${path}.trained`, 'must be true or false');
     }
+    if (finding.displayName !== undefined && (typeof finding.displayName !== 'string' || !finding.displayName)) {
+      problems.add(`${path}.displayName`, 'must be a non-empty name');
+    }
   });
   return findings.length;
 }
@@ -145,6 +148,21 @@ function checkOutputs(manifest: Json, findingCount: number, problems: Problems):
     if (checkShape(cams.shape, 'outputs.cams.shape', problems) && findingCount > 0 && cams.shape[1] !== findingCount) {
       problems.add('outputs.cams.shape', `has ${cams.shape[1]} maps but there are ${findingCount} findings`);
     }
+  }
+}
+
+function checkIntendedPopulation(population: unknown, problems: Problems): void {
+  if (population === undefined) return;
+  if (!isObject(population)) return problems.add('intendedPopulation', 'must be an object');
+  for (const key of ['minAgeYears', 'maxAgeYears']) {
+    const age = population[key];
+    if (age !== undefined && (!isFiniteNumber(age) || age < 0)) {
+      problems.add(`intendedPopulation.${key}`, 'must be a number of years');
+    }
+  }
+  const views = population.views;
+  if (views !== undefined && (!Array.isArray(views) || !views.every((v) => typeof v === 'string' && v))) {
+    problems.add('intendedPopulation.views', 'must list view positions such as "PA"');
   }
 }
 
@@ -173,6 +191,7 @@ export function validateManifest(value: unknown): ModelManifest {
   if (heatmap && (!isFiniteNumber(heatmap.fullScaleLogits) || heatmap.fullScaleLogits <= 0)) {
     problems.add('heatmap.fullScaleLogits', 'must be a positive number');
   }
+  checkIntendedPopulation(value.intendedPopulation, problems);
   if (value.webgpuTolerance !== undefined && (!isFiniteNumber(value.webgpuTolerance) || value.webgpuTolerance <= 0)) {
     problems.add('webgpuTolerance', 'must be a positive number');
   }

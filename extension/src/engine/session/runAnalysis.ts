@@ -1,4 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-web';
+import { assessChestFilm } from '../gate/assessChestFilm';
 import { checkOutputSizes } from '../manifest/checkModelAgainstManifest';
 import { preparePixels } from '../pixels/preparePixels';
 import type { AnalysisResult, BackendName } from '../types/Analysis';
@@ -20,6 +21,11 @@ export async function runAnalysis(
   options: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
   const start = now();
+  const gate = assessChestFilm(pixels, manifest, options.gatePolicy);
+  if (gate.outcome === 'refuse') {
+    const sentences = gate.findings.filter((f) => f.action === 'refuse').map((f) => f.sentence);
+    throw new EngineError('image-refused', `Not analysed. ${sentences.join(' ')}`, gate);
+  }
   const prepared = preparePixels(pixels, manifest);
   const preparedAt = now();
   const input = new ort.Tensor('float32', prepared.tensorData, prepared.shape);
@@ -52,6 +58,7 @@ export async function runAnalysis(
     };
   });
   return {
+    gate,
     imageKey: pixels.imageKey,
     findings,
     backend,

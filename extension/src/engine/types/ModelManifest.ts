@@ -53,6 +53,8 @@ export interface CamOutputSpec {
 
 export interface FindingSpec {
   name: string;
+  /** What the panel and reports show (`Pleural thickening` for `Pleural_Thickening`); default: the name. */
+  displayName?: string;
   /** Operating threshold on the probability: at or above it the finding is flagged positive. */
   threshold: number;
   /** False for a finding the weights were not trained on (kept for display order, never flagged). */

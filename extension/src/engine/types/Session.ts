@@ -1,3 +1,4 @@
+import type { GatePolicy } from './ChestFilmGate';
 import type * as OrtModule from 'onnxruntime-web';
 import type { AnalysisResult, BackendName } from './Analysis';
 import type { ModelManifest } from './ModelManifest';
@@ -45,6 +46,8 @@ export interface AnalyzeOptions {
    * --dump-tensors, so the exporter's proof checks PyTorch on exactly what the engine ran).
    */
   keepInput?: boolean;
+  /** The site's choice per chest-film check (refuse, caution or off); defaults otherwise. */
+  gatePolicy?: GatePolicy;
 }
 
 export interface LoadedModel {

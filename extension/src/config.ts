@@ -1,4 +1,4 @@
-import { clampHeatmapThreshold, isColormapName, type BackendPreference, type ColormapName } from './engine';
+import { clampHeatmapThreshold, DEFAULT_HEATMAP_THRESHOLD, isColormapName, type BackendPreference, type ColormapName } from './engine';
 
 /**
  * What a site sets in its app-config.js:
@@ -38,7 +38,7 @@ export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   autoRun: true,
   backend: 'webgpu-then-wasm',
   defaultOpacity: 0.5,
-  defaultHeatmapThreshold: 0.2,
+  defaultHeatmapThreshold: DEFAULT_HEATMAP_THRESHOLD,
   defaultColormap: 'jet',
   modalities: ['CR', 'DX'],
 };

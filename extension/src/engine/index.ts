@@ -8,6 +8,7 @@ export { validateManifest } from './manifest/validateManifest';
 export { checkModelAgainstManifest } from './manifest/checkModelAgainstManifest';
 export { preparePixels } from './pixels/preparePixels';
 export { displayIntensities } from './pixels/displayIntensities';
+export { checkPixelBudget, DEFAULT_MAX_PIXELS, maxPixelsOrDefault } from './pixels/pixelBudget';
 export { loadModel } from './session/loadModel';
 export { createCacheApiByteStore } from './session/cacheApiByteStore';
 export { heatmapForFinding, allHeatmaps } from './heatmap/heatmapForFinding';
@@ -19,5 +20,8 @@ export {
   isColormapName,
   HEATMAP_THRESHOLD_RANGE,
   clampHeatmapThreshold,
+  DEFAULT_HEATMAP_THRESHOLD,
 } from './heatmap/displayBounds';
 export { assessChestFilm, DEFAULT_GATE_POLICY, DEFAULT_POPULATION } from './gate/assessChestFilm';
+export { FINDING_HUES, findingHue, hueCss } from './heatmap/findingHues';
+export { smoothHeatmapForFinding } from './heatmap/smoothHeatmap';

@@ -57,6 +57,8 @@ export interface Heatmap {
   fullScale: number;
   /** Largest value in `data`. */
   max: number;
+  /** Where the largest value is (image pixel row and column), when the map records it. */
+  peak?: { row: number; column: number };
 }
 
 export interface AnalysisResult {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { COLORMAP_NAMES, EngineError, HEATMAP_THRESHOLD_RANGE, isColormapName } from '../engine';
 import { evaluate } from './commands/evaluate';
 import { predict } from './commands/predict';
+import { OutputPathError } from './io/outputPaths';
 
 const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repository):
   cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
@@ -82,7 +83,8 @@ async function main(argv: string[]): Promise<void> {
 
 /** One line, no stack trace: the message is written for the person at the terminal. */
 function describe(error: unknown): string {
-  if (error instanceof EngineError || error instanceof UsageError) return error.message;
+  if (error instanceof EngineError || error instanceof UsageError || error instanceof OutputPathError)
+    return error.message;
   if (
     error instanceof Error &&
     'code' in error &&

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allHeatmaps, type AnalysisResult, type ColormapName, displayIntensities } from '../../engine';
 import { heatmapPng } from '../heatmapPng';
+import { checkOutputDir } from '../io/outputPaths';
 import { readImageFile } from '../io/readImageFile';
 import { loadModelFromDisk } from '../nodeModel';
 
@@ -89,6 +90,9 @@ async function dumpTensors(dir: string, result: AnalysisResult) {
 }
 
 export async function predict(options: PredictOptions): Promise<void> {
+  // Output paths first: a bad one fails before any analysis runs.
+  if (options.heatmapsDir) await checkOutputDir(options.heatmapsDir, '--heatmaps');
+  if (options.dumpTensorsDir) await checkOutputDir(options.dumpTensorsDir, '--dump-tensors');
   const pixels = await readImageFile(options.file);
   const model = await loadModelFromDisk(options.manifest, options.threads);
   try {

@@ -1,14 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { EngineError, type RadiographPixels } from '../../engine';
-import { readDicomFile } from './readDicomFile';
+import { EngineError, maxPixelsOrDefault, type RadiographPixels } from '../../engine';
+import { bareDatasetSyntax, hasPart10Prefix, readDicomFile } from './readDicomFile';
 import { isRasterImage, readRasterFile } from './readRasterFile';
 
-const isDicom = (bytes: Uint8Array) =>
-  bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+export interface ReadImageOptions {
+  /** Largest image accepted, in pixels; default CXR_MAX_PIXELS from the environment, else 60 million. */
+  maxPixels?: number;
+}
 
-/** A DICOM, PNG or JPEG radiograph from disk, recognised by its content rather than its name. */
-export async function readImageFile(path: string): Promise<RadiographPixels> {
+/**
+ * A DICOM (Part 10, or a bare dataset without file meta), PNG or JPEG radiograph from disk,
+ * recognised by its content rather than its name. The image size is checked from the header
+ * against the pixel budget before anything is decoded.
+ */
+export async function readImageFile(path: string, options: ReadImageOptions = {}): Promise<RadiographPixels> {
+  const maxPixels = options.maxPixels ?? maxPixelsOrDefault(process.env.CXR_MAX_PIXELS);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -20,10 +27,10 @@ export async function readImageFile(path: string): Promise<RadiographPixels> {
     );
   }
   const name = basename(path);
-  if (isDicom(bytes)) {
-    const pixels = await readDicomFile(bytes);
+  if (hasPart10Prefix(bytes) || (!isRasterImage(bytes) && bareDatasetSyntax(bytes))) {
+    const pixels = await readDicomFile(bytes, { maxPixels });
     return { ...pixels, imageKey: pixels.imageKey ?? name };
   }
-  if (isRasterImage(bytes)) return { ...readRasterFile(bytes, name), imageKey: name };
+  if (isRasterImage(bytes)) return { ...readRasterFile(bytes, name, { maxPixels }), imageKey: name };
   throw new EngineError('image-unsupported', `${name} is not a DICOM, PNG or JPEG image.`);
 }

@@ -1,6 +1,6 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { EngineError, type RadiographPixels } from '../../engine';
+import { checkPixelBudget, DEFAULT_MAX_PIXELS, EngineError, type RadiographPixels } from '../../engine';
 
 /**
  * RGBA from a decoder -> one grey channel. Greyscale PNGs (and NIH's RGBA ones) have R = G = B;
@@ -70,7 +70,36 @@ export function isRasterImage(bytes: Uint8Array): boolean {
   return startsWith(bytes, PNG_SIGNATURE) || startsWith(bytes, JPEG_SIGNATURE);
 }
 
-export function readRasterFile(bytes: Uint8Array, name: string): RadiographPixels {
+/** Width and height from a PNG's IHDR chunk, without decoding. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Width and height from a JPEG's first start-of-frame marker, without decoding. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return undefined;
+    const marker = bytes[i + 1];
+    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[i + 5] << 8) | bytes[i + 6], width: (bytes[i + 7] << 8) | bytes[i + 8] };
+    }
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+export function readRasterFile(
+  bytes: Uint8Array,
+  name: string,
+  { maxPixels = DEFAULT_MAX_PIXELS }: { maxPixels?: number } = {},
+): RadiographPixels {
+  const size = startsWith(bytes, PNG_SIGNATURE) ? pngSize(bytes) : jpegSize(bytes);
+  if (size) checkPixelBudget(size.height, size.width, { maxPixels });
   if (startsWith(bytes, PNG_SIGNATURE)) return fromPng(bytes, name);
   if (startsWith(bytes, JPEG_SIGNATURE)) return fromJpeg(bytes, name);
   throw new EngineError('image-unsupported', `${name} is neither a PNG nor a JPEG image.`);

@@ -126,12 +126,17 @@ export interface FakeImage {
   seriesDescription?: string;
   photometricInterpretation?: string;
   bitsStored?: number;
+  /** OHIF's naturalised instance metadata (ViewPosition, PatientAge, ...). */
+  instance?: Record<string, string>;
 }
 
 export const EVENTS = {
   PRE_STACK_NEW_IMAGE: 'CORNERSTONE_PRE_STACK_NEW_IMAGE',
   STACK_NEW_IMAGE: 'CORNERSTONE_STACK_NEW_IMAGE',
   VIEWPORT_NEW_IMAGE_SET: 'CORNERSTONE_VIEWPORT_NEW_IMAGE_SET',
+  // Cornerstone 5.6.8's load-failure events on its eventTarget (enums/Events.js).
+  IMAGE_LOAD_FAILED: 'CORNERSTONE_IMAGE_LOAD_FAILED',
+  IMAGE_LOAD_ERROR: 'IMAGE_LOAD_ERROR',
 };
 
 function fakeActor(): HeatmapActor & { property: Record<string, unknown> } {
@@ -238,6 +243,8 @@ export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & {
       const image = images.get(imageId);
       if (!image) return undefined;
       switch (type) {
+        case 'instance':
+          return image.instance;
         case 'sopCommonModule':
           return { sopInstanceUID: image.sopInstanceUid };
         case 'generalSeriesModule':
@@ -258,6 +265,8 @@ export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & {
     cached,
     metaData,
     Enums: { Events: EVENTS },
+    // Cornerstone's global event target: tests fire IMAGE_LOAD_FAILED on it as the loader does.
+    eventTarget: new EventTarget(),
     cache: {
       getImageLoadObject: (imageId: string) => (cached.has(imageId) ? {} : undefined),
       removeImageLoadObject: (imageId: string) => {

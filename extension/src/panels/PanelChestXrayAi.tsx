@@ -77,6 +77,12 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       {analysis.status === 'error' && model.status !== 'error' && (
         <div className="cxrai-error" role="alert" data-testid="cxrai-error">
           {analysis.message}
+          {analysis.details && (
+            <details data-testid="cxrai-error-details">
+              <summary>Details</summary>
+              {analysis.details}
+            </details>
+          )}
         </div>
       )}
       {analysis.status === 'done' && analysis.message && <div className="cxrai-warning">{analysis.message}</div>}

@@ -56,7 +56,7 @@ describe('AnalysisRunner', () => {
       onDelivered: (result) => delivered.push(result.imageKey ?? ''),
       onChange: () => undefined,
     });
-    return { runner, viewport, pending, delivered };
+    return { runner, viewport, pending, delivered, cornerstone };
   }
 
   it('delivers only the current request: a run for an image left behind is kept but never shown', async () => {
@@ -126,5 +126,61 @@ describe('AnalysisRunner', () => {
     pending[1].finish({});
     await again;
     expect(runner.resultFor(A.sopInstanceUid)).toBeDefined();
+  });
+
+  it("ends the wait for pixels as soon as Cornerstone reports the image's load failure", async () => {
+    const { runner, viewport, pending, cornerstone } = setup();
+    viewport.showImage(A.imageId, { load: false });
+    const run = runner.analyse(activeOf(A));
+    await tick();
+    expect(runner.stateFor(A.sopInstanceUid).status).toBe('running');
+    // Another image's failure is not this one's.
+    const target = (cornerstone as unknown as { eventTarget: EventTarget }).eventTarget;
+    target.dispatchEvent(
+      new CustomEvent('CORNERSTONE_IMAGE_LOAD_FAILED', { detail: { imageId: B.imageId, error: new Error('x') } }),
+    );
+    await tick();
+    expect(runner.stateFor(A.sopInstanceUid).status).toBe('running');
+    const failedAt = Date.now();
+    target.dispatchEvent(
+      new CustomEvent('CORNERSTONE_IMAGE_LOAD_FAILED', {
+        detail: { imageId: A.imageId, error: new Error('dicomParser.readPart10Header: DICM prefix not found') },
+      }),
+    );
+    await run;
+    expect(Date.now() - failedAt).toBeLessThan(1000);
+    const state = runner.stateFor(A.sopInstanceUid);
+    expect(state.status).toBe('error');
+    expect(state.message).toMatch(/damaged or is not a DICOM image/);
+    expect(state.message).not.toMatch(/DICM/);
+    expect(state.details).toMatch(/DICM prefix not found/);
+    expect(pending).toHaveLength(0);
+    // An analysis asked for after the failure ends at once too (IMAGE_LOAD_ERROR, the viewport's event).
+    target.dispatchEvent(new CustomEvent('IMAGE_LOAD_ERROR', { detail: { imageId: B.imageId, error: 'HTTP 404' } }));
+    viewport.showImage(B.imageId, { load: false });
+    await runner.analyse(activeOf(B));
+    expect(runner.stateFor(B.sopInstanceUid)).toMatchObject({ status: 'error', details: 'HTTP 404' });
+  });
+
+  it('refuses an image above the pixel budget before the model runs', async () => {
+    const { viewport, pending } = setup();
+    const images = new Map([A].map((i) => [i.imageId, i]));
+    const cs = fakeCornerstone(images);
+    const { model } = heldModel();
+    const runner = new AnalysisRunner({
+      ensureModel: async () => model,
+      modelError: () => undefined,
+      getViewport: () => viewport.asViewport(),
+      cornerstone: () => cs,
+      onDelivered: () => undefined,
+      onChange: () => undefined,
+      maxPixels: () => 3,
+    });
+    viewport.showImage(A.imageId);
+    await runner.analyse(activeOf(A));
+    const state = runner.stateFor(A.sopInstanceUid);
+    expect(state.status).toBe('error');
+    expect(state.message).toMatch(/2x2 pixels .* more than the 0\.0 megapixels/);
+    expect(pending).toHaveLength(0);
   });
 });

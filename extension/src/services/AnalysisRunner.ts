@@ -1,14 +1,16 @@
 import {
+  checkPixelBudget,
   EngineError,
   LatestRequestGate,
   type AnalysisResult,
+  type AnalyzeOptions,
   type LoadedModel,
   type RadiographPixels,
   type RequestToken,
 } from '../engine';
 import type { ActiveImageState, AnalysisState, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
-import { describeError } from '../utils/describeError';
+import { describeError, errorDetails } from '../utils/describeError';
 import { radiographPixelsFromViewport } from '../utils/radiographPixelsFromViewport';
 
 /** How long an image may take to load before the analysis gives up on it. */
@@ -24,6 +26,29 @@ export interface AnalysisRunnerDeps {
   /** A result for the active image was delivered (current token only); notifies the change itself. */
   onDelivered(result: AnalysisResult): void;
   onChange(): void;
+  /** Per-analysis options from the site's configuration (the chest-film gate's policy). */
+  analyzeOptions?(): AnalyzeOptions;
+  /** The site's pixel budget for one analysis (default: the engine's, 60 megapixels). */
+  maxPixels?(): number | undefined;
+}
+
+/** Cornerstone's own words for a load that failed, whatever shape its event detail has. */
+function failureText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; error?: unknown; status?: unknown };
+    if (typeof e.message === 'string') return e.message;
+    if (e.error !== undefined) return failureText(e.error);
+    if (e.status !== undefined) return `status ${String(e.status)}`;
+  }
+  return String(error);
+}
+
+/** The image could not be loaded by the viewer (Cornerstone's IMAGE_LOAD_FAILED / IMAGE_LOAD_ERROR). */
+export class ImageLoadFailed extends EngineError {
+  constructor(readonly technical: string) {
+    super('image-unsupported', 'This file is damaged or is not a DICOM image: the viewer could not load it.');
+  }
 }
 
 type Outcome = { ok: true; result: AnalysisResult } | { ok: false; error: unknown };
@@ -38,7 +63,56 @@ export class AnalysisRunner {
   /** The analysis status of one image (the one last asked for); other images read as idle. */
   private current?: { imageKey: string; viewportId: string; state: AnalysisState };
 
+  /** imageIds Cornerstone reported as failed to load, with its words; and who waits for them. */
+  private readonly loadFailures = new Map<string, string>();
+  private readonly failureWaiters = new Map<string, Set<(technical: string) => void>>();
+  private listening?: { target: EventTarget; names: string[]; listener: (event: Event) => void };
+
   constructor(private readonly deps: AnalysisRunnerDeps) {}
+
+  /**
+   * Listens (once) to Cornerstone's load-failure events, so an analysis waiting for pixels that
+   * will never come ends as soon as Cornerstone says so, not after the timeout.
+   */
+  private listenForLoadFailures(): void {
+    if (this.listening) return;
+    const cornerstone = this.deps.cornerstone() as unknown as {
+      eventTarget?: EventTarget;
+      Enums?: { Events?: Record<string, string> };
+    };
+    const target = cornerstone.eventTarget;
+    if (!target || typeof target.addEventListener !== 'function') return;
+    const events = cornerstone.Enums?.Events ?? {};
+    const names = [
+      events.IMAGE_LOAD_FAILED ?? 'CORNERSTONE_IMAGE_LOAD_FAILED',
+      events.IMAGE_LOAD_ERROR ?? 'IMAGE_LOAD_ERROR',
+    ];
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent).detail as unknown;
+      // StackViewport.loadImages sends a list of settled results; the others one { imageId, error }.
+      const items = (Array.isArray(detail) ? detail : [detail]) as {
+        imageId?: unknown;
+        error?: unknown;
+        reason?: unknown;
+      }[];
+      for (const item of items) {
+        if (!item || typeof item.imageId !== 'string') continue;
+        const technical = failureText(item.error ?? item.reason);
+        this.loadFailures.set(item.imageId, technical);
+        for (const waiter of this.failureWaiters.get(item.imageId) ?? []) waiter(technical);
+      }
+    };
+    for (const name of names) target.addEventListener(name, listener);
+    this.listening = { target, names, listener };
+  }
+
+  /** Stops listening to Cornerstone (the service is being destroyed). */
+  dispose(): void {
+    if (!this.listening) return;
+    const { target, names, listener } = this.listening;
+    for (const name of names) target.removeEventListener(name, listener);
+    this.listening = undefined;
+  }
 
   stateFor(imageKey: string | undefined): AnalysisState {
     if (!imageKey) return { status: 'idle' };
@@ -83,16 +157,32 @@ export class AnalysisRunner {
     );
     await this.gate.deliverIfCurrent(token, outcome, (settled) => {
       if (settled.ok) return this.deliver(active, settled.result);
+      if (settled.error instanceof EngineError && settled.error.code === 'image-refused') {
+        // The chest-film gate's sentence is the whole answer: not a failure of ours.
+        return this.setState(active, { status: 'refused', message: settled.error.message });
+      }
       console.error('[chest-xray-ai] analysis failed', settled.error);
-      const message = this.deps.modelError() ?? describeError(settled.error, 'analysis');
-      this.setState(active, { status: 'error', message });
+      const modelError = this.deps.modelError();
+      const message = modelError ?? describeError(settled.error, 'analysis');
+      const details =
+        modelError === undefined
+          ? settled.error instanceof ImageLoadFailed
+            ? settled.error.technical
+            : errorDetails(settled.error)
+          : undefined;
+      this.setState(active, { status: 'error', message, ...(details ? { details } : {}) });
     });
   }
 
   private async work(active: ActiveImageState, token: RequestToken, retryModel: boolean): Promise<AnalysisResult> {
+    this.listenForLoadFailures();
     const model = await this.deps.ensureModel({ retry: retryModel });
     const pixels = await this.waitForPixels(active, token);
-    const result = await model.analyze(pixels);
+    checkPixelBudget(pixels.rows, pixels.columns, {
+      frames: pixels.numberOfFrames,
+      maxPixels: this.deps.maxPixels?.() ?? undefined,
+    });
+    const result = await model.analyze(pixels, this.deps.analyzeOptions?.());
     if (result.imageKey !== active.imageKey) throw new Error('The result came back for another image.');
     // Kept even if the reader has moved on: coming back shows it without a new run.
     this.results.set(active.imageKey, result);
@@ -117,23 +207,42 @@ export class AnalysisRunner {
   private waitForPixels(active: ActiveImageState, token: RequestToken): Promise<RadiographPixels> {
     return new Promise((resolve, reject) => {
       const started = Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let settled = false;
+      const onFailure = (technical: string) => finish(() => reject(new ImageLoadFailed(technical)));
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        const waiters = this.failureWaiters.get(active.imageId);
+        waiters?.delete(onFailure);
+        if (waiters?.size === 0) this.failureWaiters.delete(active.imageId);
+        settle();
+      };
       const attempt = () => {
-        if (!this.gate.isCurrent(token)) return reject(new StaleRequest());
+        timer = undefined;
+        if (!this.gate.isCurrent(token)) return finish(() => reject(new StaleRequest()));
         let got: ReturnType<typeof radiographPixelsFromViewport>;
         try {
           const viewport = this.deps.getViewport(active.viewportId);
           got = viewport ? radiographPixelsFromViewport(this.deps.cornerstone(), viewport) : undefined;
         } catch (error) {
-          return reject(error);
+          return finish(() => reject(error));
         }
         if (got && got.image.imageId === active.imageId && got.image.imageKey === active.imageKey) {
-          resolve(got.pixels);
+          const pixels = got.pixels;
+          finish(() => resolve(pixels));
+        } else if (this.loadFailures.has(active.imageId)) {
+          onFailure(this.loadFailures.get(active.imageId)!);
         } else if (Date.now() - started > IMAGE_LOAD_TIMEOUT_MS) {
-          reject(new EngineError('image-unsupported', 'The image did not finish loading.'));
+          finish(() => reject(new EngineError('image-unsupported', 'The image did not finish loading.')));
         } else {
-          setTimeout(attempt, PIXEL_POLL_MS);
+          timer = setTimeout(attempt, PIXEL_POLL_MS);
         }
       };
+      let waiters = this.failureWaiters.get(active.imageId);
+      if (!waiters) this.failureWaiters.set(active.imageId, (waiters = new Set()));
+      waiters.add(onFailure);
       attempt();
     });
   }

@@ -32,6 +32,8 @@ export interface HeatmapSettings {
 export interface AnalysisState {
   status: AnalysisStatus;
   message?: string;
+  /** Technical text behind an error message, shown folded away under it. */
+  details?: string;
 }
 
 /**

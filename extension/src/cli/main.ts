@@ -6,14 +6,19 @@
  */
 import { parseArgs } from 'node:util';
 import { COLORMAP_NAMES, EngineError, HEATMAP_THRESHOLD_RANGE, isColormapName } from '../engine';
-import { evaluate } from './commands/evaluate';
 import { predict } from './commands/predict';
+import {
+  runValidationCommand,
+  VALIDATION_COMMANDS,
+  VALIDATION_OPTIONS,
+  VALIDATION_USAGE,
+} from './commands/validationCommands';
 import { OutputPathError } from './io/outputPaths';
 
 const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repository):
   cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
                  [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold 0.15] [--threads N] [--dump-tensors <dir>]
-  cxr-ai evaluate <folder> --labels <csv in NIH Data_Entry format> [--model <manifest.json>] [--json]
+${VALIDATION_USAGE}
 
 The default model is the demo model (untrained weights: not for diagnostic use).`;
 
@@ -46,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
       colormap: { type: 'string', default: 'jet' },
       'heatmap-threshold': { type: 'string', default: '0.15' },
       'dump-tensors': { type: 'string' },
-      labels: { type: 'string' },
+      ...VALIDATION_OPTIONS,
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -54,6 +59,11 @@ async function main(argv: string[]): Promise<void> {
   const [command, target, ...extra] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (VALIDATION_COMMANDS.has(command)) {
+    const threads = parseThreads(values.threads);
+    await runValidationCommand(command, positionals.slice(1), { ...values, threads }, (m) => new UsageError(m));
     return;
   }
   if (!target) throw new UsageError(`${command} needs a ${command === 'evaluate' ? 'folder' : 'file'}`);
@@ -73,9 +83,6 @@ async function main(argv: string[]): Promise<void> {
       dumpTensorsDir: values['dump-tensors'],
       threads,
     });
-  } else if (command === 'evaluate') {
-    if (!values.labels) throw new UsageError('evaluate needs --labels <csv>');
-    await evaluate({ folder: target, labels: values.labels, manifest: values.model, json: values.json, threads });
   } else {
     throw new UsageError(`unknown command ${command}`);
   }

@@ -1,10 +1,9 @@
-import { readdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError } from '../../engine';
-import { labelsForFile, readNihLabels } from '../evaluation/readNihLabels';
-import { rocAuc } from '../evaluation/rocAuc';
-import { readImageFile } from '../io/readImageFile';
-import { loadModelFromDisk } from '../nodeModel';
+import type { Shard } from '../evaluation/imageFiles';
+import { writeReport } from '../evaluation/reportFiles';
+import { runPredictions, type PredictionRun } from '../evaluation/runPredictions';
+import { summarize, summaryTable, type Summary } from '../evaluation/summary';
 
 export interface EvaluateOptions {
   folder: string;
@@ -12,76 +11,58 @@ export interface EvaluateOptions {
   manifest?: string;
   json: boolean;
   threads?: number;
+  workers?: number;
+  progress?: boolean;
+  reportDir?: string;
+  resume?: boolean;
+  shard?: Shard;
 }
 
-// PACS exports often name DICOM files without an extension; readImageFile goes by content.
-const IMAGE_FILE = /(\.(png|jpe?g|dcm|dicom)|^[^.]+)$/i;
-
-/** Per-finding AUC on a site's own labelled images, in the layout of the CheXNet paper's table. */
-export async function evaluate(options: EvaluateOptions): Promise<void> {
-  const labels = readNihLabels(options.labels);
-  let names: string[];
-  try {
-    names = (await readdir(options.folder)).filter((n) => IMAGE_FILE.test(n)).sort();
-  } catch {
-    throw new EngineError('image-unsupported', `Cannot read the folder ${options.folder}.`);
-  }
-  const labelled = names.filter((n) => labelsForFile(labels, n));
-  if (labelled.length === 0) {
-    throw new EngineError(
-      'image-unsupported',
-      `None of the ${names.length} images in ${options.folder} has a row in ${options.labels}.`,
-    );
-  }
-  const model = await loadModelFromDisk(options.manifest, options.threads);
-  const findings = model.manifest.findings;
-  const scores: number[][] = findings.map(() => []);
-  const truth: boolean[][] = findings.map(() => []);
-  try {
-    for (const name of labelled) {
-      const result = await model.analyze(await readImageFile(join(options.folder, name)));
-      const present = labelsForFile(labels, name) ?? new Set();
-      result.findings.forEach((f, i) => {
-        scores[i].push(f.probability);
-        truth[i].push(present.has(f.name));
-      });
-    }
-  } finally {
-    await model.dispose();
-  }
-  const rows = findings.map((f, i) => {
-    const positives = truth[i].filter(Boolean).length;
-    return { name: f.name, auc: rocAuc(scores[i], truth[i]), positives, negatives: truth[i].length - positives };
-  });
-  const defined = rows.filter((r) => r.auc !== undefined);
-  const meanAuc = defined.length ? defined.reduce((s, r) => s + (r.auc as number), 0) / defined.length : undefined;
-  const identity = {
-    name: model.manifest.name,
-    version: model.manifest.version,
-    sha256: model.manifest.sha256,
-    demo: model.manifest.demo,
+export function runStatistics(run: PredictionRun) {
+  const rate = run.seconds > 0 ? run.ran / run.seconds : undefined;
+  return {
+    workers: run.workers,
+    threadsPerWorker: run.threadsPerWorker,
+    imagesRun: run.ran,
+    imagesResumed: run.resumed,
+    unlabelledSkipped: run.unlabelled,
+    seconds: run.seconds,
+    ...(rate !== undefined ? { imagesPerSecond: rate } : {}),
   };
+}
+
+export function runLine(run: PredictionRun): string {
+  const s = runStatistics(run);
+  const rate = s.imagesPerSecond === undefined ? '' : `, ${s.imagesPerSecond.toFixed(2)} images/s`;
+  const resumed = s.imagesResumed ? `, ${s.imagesResumed} resumed from the report` : '';
+  const skipped = s.unlabelledSkipped ? `; ${s.unlabelledSkipped} images without labels skipped` : '';
+  return `ran ${s.imagesRun} images in ${s.seconds.toFixed(1)} s on ${s.workers} worker(s) x ${s.threadsPerWorker} WASM thread(s)${rate}${resumed}${skipped}`;
+}
+
+/**
+ * Site validation on a folder tree of labelled images: per finding AUROC with its DeLong 95% CI,
+ * and sensitivity, specificity, PPV and NPV at the manifest's threshold with Wilson intervals;
+ * with a report folder, predictions.csv, summary.json, the ROC figure and an HTML report.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<Summary> {
+  const shard = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
+  const run = await runPredictions(options);
+  const summary = options.reportDir
+    ? await writeReport(options.reportDir, run.rows, run.context, { shard })
+    : summarize(run.rows, run.context, new Date().toISOString(), shard);
+  if (options.reportDir) {
+    await writeFile(
+      join(options.reportDir, 'run.json'),
+      `${JSON.stringify({ modelSha256: run.context.model.sha256, labelsSha256: run.context.labels.sha256, fileListSha256: run.context.fileList.sha256, ...(shard ? { shard } : {}), run: runStatistics(run) }, null, 2)}\n`,
+    );
+  }
   if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify({ images: labelled.length, model: identity, backend: model.backend, findings: rows, meanAuc })}\n`,
-    );
-    return;
+    process.stdout.write(`${JSON.stringify({ ...summary, run: runStatistics(run) })}\n`);
+  } else {
+    const written = options.reportDir
+      ? `\nreport: ${options.reportDir} (predictions.csv, summary.json, roc.png, report.html)`
+      : '';
+    process.stdout.write(`${summaryTable(summary)}\n${runLine(run)}${written}\n`);
   }
-  const lines: string[] = [];
-  if (identity.demo) lines.push('*** DEMO WEIGHTS (untrained): these AUCs only show the tool works. ***', '');
-  lines.push(
-    `${labelled.length} labelled images, ${identity.name} ${identity.version} (sha256 ${identity.sha256.slice(0, 12)}…) on ${model.backend.toUpperCase()}`,
-    '',
-  );
-  lines.push(`${'Pathology'.padEnd(20)}${'AUROC'.padStart(8)}${'Positives'.padStart(11)}${'Negatives'.padStart(11)}`);
-  for (const r of rows) {
-    const auc = r.auc === undefined ? 'n/a' : r.auc.toFixed(4);
-    lines.push(
-      `${r.name.padEnd(20)}${auc.padStart(8)}${String(r.positives).padStart(11)}${String(r.negatives).padStart(11)}`,
-    );
-  }
-  lines.push(
-    `${'Mean'.padEnd(20)}${(meanAuc === undefined ? 'n/a' : meanAuc.toFixed(4)).padStart(8)}   (over ${defined.length} findings with both classes)`,
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return summary;
 }

@@ -110,6 +110,41 @@ describe('validateManifest', () => {
     expect(message).toMatch(/findings: must be a non-empty array/);
   });
 
+  it('accepts a calibration record and names what is wrong with one', () => {
+    const calibration = {
+      rule: 'sensitivity',
+      targetSensitivity: 0.9,
+      images: 1200,
+      dataSha256: 'b'.repeat(64),
+      labelsSha256: 'c'.repeat(64),
+      date: '2026-11-30',
+      findings: ['Nodule'],
+    };
+    const manifest = { ...soundManifest(), calibration };
+    expect(validateManifest(manifest)).toBe(manifest);
+    expect(
+      validateManifest({
+        ...soundManifest(),
+        calibration: { ...calibration, rule: 'youden', targetSensitivity: undefined },
+      }),
+    ).toBeTruthy();
+    const broken = (change: Record<string, unknown>) =>
+      refusal((m) => Object.assign(m, { calibration: { ...calibration, ...change } }));
+    expect(broken({ rule: 'best' })).toMatch(/calibration.rule: must be "youden" or "sensitivity"/);
+    expect(broken({ targetSensitivity: 1 })).toMatch(
+      /calibration.targetSensitivity: must be a sensitivity strictly between 0 and 1/,
+    );
+    expect(broken({ rule: 'youden' })).toMatch(/calibration.targetSensitivity: is only for rule "sensitivity"/);
+    expect(broken({ images: 0 })).toMatch(/calibration.images: must be a positive integer/);
+    expect(broken({ dataSha256: 'xyz' })).toMatch(/calibration.dataSha256: must be 64 lower-case hex digits/);
+    expect(broken({ labelsSha256: 'A'.repeat(64) })).toMatch(
+      /calibration.labelsSha256: must be 64 lower-case hex digits/,
+    );
+    expect(broken({ date: '30/11/2026' })).toMatch(/calibration.date: must be a date YYYY-MM-DD/);
+    expect(broken({ findings: ['Hernia'] })).toMatch(/calibration.findings: unknown finding Hernia/);
+    expect(refusal((m) => Object.assign(m, { calibration: 'yes' }))).toMatch(/calibration: must be an object/);
+  });
+
   it('refuses what is not an object', () => {
     expect(() => validateManifest([1, 2])).toThrow(/not a JSON object/);
   });

@@ -166,6 +166,45 @@ function checkIntendedPopulation(population: unknown, problems: Problems): void 
   }
 }
 
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+function checkCalibration(calibration: unknown, findingNames: Set<string>, problems: Problems): void {
+  if (calibration === undefined) return;
+  if (!isObject(calibration)) return problems.add('calibration', 'must be an object');
+  if (calibration.rule !== 'youden' && calibration.rule !== 'sensitivity') {
+    problems.add('calibration.rule', 'must be "youden" or "sensitivity"');
+  }
+  const target = calibration.targetSensitivity;
+  if (calibration.rule === 'sensitivity' && (!isFiniteNumber(target) || target <= 0 || target >= 1)) {
+    problems.add('calibration.targetSensitivity', 'must be a sensitivity strictly between 0 and 1');
+  } else if (calibration.rule === 'youden' && target !== undefined) {
+    problems.add('calibration.targetSensitivity', 'is only for rule "sensitivity"');
+  }
+  if (!isPositiveInteger(calibration.images)) problems.add('calibration.images', 'must be a positive integer');
+  if (typeof calibration.dataSha256 !== 'string' || !HEX_SHA256.test(calibration.dataSha256)) {
+    problems.add('calibration.dataSha256', 'must be 64 lower-case hex digits');
+  }
+  if (
+    calibration.labelsSha256 !== undefined &&
+    (typeof calibration.labelsSha256 !== 'string' || !HEX_SHA256.test(calibration.labelsSha256))
+  ) {
+    problems.add('calibration.labelsSha256', 'must be 64 lower-case hex digits');
+  }
+  const date = calibration.date;
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+    problems.add('calibration.date', 'must be a date YYYY-MM-DD');
+  }
+  const names = calibration.findings;
+  if (names !== undefined) {
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+      problems.add('calibration.findings', 'must list finding names');
+    } else {
+      for (const name of names)
+        if (!findingNames.has(name)) problems.add('calibration.findings', `unknown finding ${name}`);
+    }
+  }
+}
+
 /**
  * Checks a parsed manifest against the model contract. Throws an EngineError that lists every
  * problem by its path; returns the manifest typed when it is sound.
@@ -192,6 +231,10 @@ export function validateManifest(value: unknown): ModelManifest {
     problems.add('heatmap.fullScaleLogits', 'must be a positive number');
   }
   checkIntendedPopulation(value.intendedPopulation, problems);
+  const findingNames = new Set(
+    (Array.isArray(value.findings) ? value.findings : []).map((f: unknown) => (isObject(f) ? f.name : undefined)),
+  );
+  checkCalibration(value.calibration, findingNames as Set<string>, problems);
   if (value.webgpuTolerance !== undefined && (!isFiniteNumber(value.webgpuTolerance) || value.webgpuTolerance <= 0)) {
     problems.add('webgpuTolerance', 'must be a positive number');
   }

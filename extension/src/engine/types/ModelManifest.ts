@@ -69,6 +69,27 @@ export interface HeatmapSpec {
   fullScaleLogits: number;
 }
 
+/**
+ * Where the thresholds came from when a site calibrated them on its own labelled images
+ * (`cxr-ai calibrate`); the viewer shows "cut-offs calibrated on <images> site images, <date>".
+ */
+export interface ManifestCalibration {
+  /** Youden's J (max sensitivity + specificity - 1), or the most specific cut-off reaching `targetSensitivity`. */
+  rule: 'youden' | 'sensitivity';
+  /** For rule 'sensitivity': the sensitivity each cut-off reaches at least, in (0, 1). */
+  targetSensitivity?: number;
+  /** Images the thresholds were chosen on. */
+  images: number;
+  /** sha256 over the images' `path<TAB>sha256` lines, sorted by path. */
+  dataSha256: string;
+  /** sha256 of the labels file. */
+  labelsSha256?: string;
+  /** Day of calibration, YYYY-MM-DD. */
+  date: string;
+  /** Findings whose threshold was calibrated (the others kept theirs: no positives or no negatives). */
+  findings?: string[];
+}
+
 export interface ModelManifest {
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
   name: string;
@@ -93,4 +114,6 @@ export interface ModelManifest {
   demo: boolean;
   /** Largest WebGPU-versus-WASM difference on probabilities tolerated before WebGPU is dropped. */
   webgpuTolerance?: number;
+  /** Present when a site calibrated the thresholds on its own data. */
+  calibration?: ManifestCalibration;
 }

@@ -2,6 +2,11 @@ import React from 'react';
 import type { ModelState } from '../types';
 import { needsWarningBanner } from '../utils/wording';
 
+/** The panel's note on site-calibrated thresholds. */
+export function calibrationNote(calibration: ModelState['calibration']): string | undefined {
+  return calibration && `cut-offs calibrated on ${calibration.images} site images, ${calibration.date}`;
+}
+
 /** The model's standing, always visible: demo weights and research models say so in red. */
 export function ModelBanner({ model }: { model: ModelState }) {
   const demo = model.identity?.demo;
@@ -16,6 +21,11 @@ export function ModelBanner({ model }: { model: ModelState }) {
       role={loud ? 'alert' : undefined}
     >
       {demo && <strong>DEMO MODEL: untrained weights. Results are meaningless and not a diagnosis.</strong>}
+      {model.calibration && (
+        <div className="cxrai-calibration" data-testid="cxrai-calibration">
+          {calibrationNote(model.calibration)}
+        </div>
+      )}
       {intendedUse && <div>{intendedUse}</div>}
       {!demo && <div>Decision support only: the reader makes the diagnosis.</div>}
     </div>

@@ -31,6 +31,9 @@ export class ModelLoader {
         intendedUse: manifest.intendedUse,
         backend: model.backend,
         backendNote: model.backendNote,
+        ...(manifest.calibration
+          ? { calibration: { images: manifest.calibration.images, date: manifest.calibration.date } }
+          : {}),
       };
     }
     if (this.pending) {

@@ -14,6 +14,8 @@ export interface ModelState {
   backend?: string;
   /** The engine's own (technical) words on why WebGPU is not in use; for the administrator. */
   backendNote?: string;
+  /** Present when the site calibrated the thresholds (`cxr-ai calibrate`): on how many images, and when. */
+  calibration?: { images: number; date: string };
   error?: string;
 }
 

@@ -361,3 +361,50 @@ if (require.main === module) {
   console.log(`[demo-study] ${result.files.length} DICOM files + study.json in ${path.relative(ROOT, result.outDir)}`);
   console.log(`[demo-study] StudyInstanceUID ${result.studyInstanceUid}`);
 }
+
+/** One DICOM file for a study of test fixtures, and a Part 10 file with its attributes. */
+export interface FixtureStudyFile {
+  file: string;
+  /** Read for the manifest when `file` itself cannot be (a bare dataset without file meta). */
+  metadataFrom: string;
+  /** Attributes to set in the manifest's metadata (a damaged file's own identity). */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * A dicomjson study of fixture files (one series each) beside the demo study, in
+ * `<outDir>/<name>/`, served under `/demo-study/<name>/`: the viewer reads each file as it is.
+ */
+export function buildFixtureStudy(
+  files: FixtureStudyFile[],
+  name = 'fixtures',
+  outDir = path.join(ROOT, '.cache', 'demo-study'),
+): { manifestUrl: string; studyInstanceUid: string; fileNames: string[] } {
+  const dir = path.join(outDir, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const instances: DemoInstance[] = files.map((f, i) => {
+    const fileName = path.basename(f.file);
+    fs.copyFileSync(f.file, path.join(dir, fileName));
+    let parsed: ReturnType<typeof DicomMessage.readFile>;
+    try {
+      parsed = DicomMessage.readFile(toArrayBuffer(fs.readFileSync(f.file)));
+    } catch {
+      parsed = DicomMessage.readFile(toArrayBuffer(fs.readFileSync(f.metadataFrom)));
+    }
+    const metadata = { ...DicomMetaDictionary.naturalizeDataset(parsed.dict), ...f.overrides };
+    delete metadata.PixelData;
+    delete metadata._vrMap;
+    return { fileName, seriesNumber: i + 1, description: String(metadata.SeriesDescription ?? fileName), metadata };
+  });
+  const manifest = dicomJsonManifest(instances, `/demo-study/${name}/`) as {
+    studies: { StudyInstanceUID: unknown }[];
+  };
+  const studyInstanceUid = String(instances[0]?.metadata.StudyInstanceUID);
+  manifest.studies[0].StudyInstanceUID = studyInstanceUid;
+  fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(manifest, null, 1));
+  return {
+    manifestUrl: `/demo-study/${name}/study.json`,
+    studyInstanceUid,
+    fileNames: instances.map((i) => i.fileName),
+  };
+}

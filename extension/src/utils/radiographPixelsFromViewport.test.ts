@@ -185,4 +185,23 @@ describe('radiographPixelsFromViewport', () => {
       radiographPixelsFromViewport(fakeCornerstone({}), fakeViewport({ ...baseImage }))?.pixels.acquisition,
     ).toEqual({});
   });
+
+  it("reads LUT sequences from OHIF's instance metadata when Cornerstone's modules have none", () => {
+    const withInstanceLuts = fakeCornerstone({
+      sopCommonModule: { sopInstanceUID: '1.2.3' },
+      voiLutModule: { windowCenter: [1000], windowWidth: [500] },
+      instance: {
+        VOILUTSequence: [{ LUTDescriptor: [4, 0, 12], LUTData: [0, 100, 200, 4095] }],
+        ModalityLUTSequence: [{ LUTDescriptor: [3, 65534, 16], LUTData: [5, 6, 7] }],
+      },
+    });
+    const got = radiographPixelsFromViewport(withInstanceLuts, fakeViewport({ ...baseImage }))?.pixels;
+    expect(got?.voiLut).toEqual({ firstValueMapped: 0, bitsPerEntry: 12, data: [0, 100, 200, 4095] });
+    expect(got?.modalityLut).toEqual({ firstValueMapped: 65534, data: [5, 6, 7] });
+    // Declared but unreadable (bulk data never fetched): no table, so the window is what runs.
+    const unreadable = fakeCornerstone({
+      instance: { VOILUTSequence: [{ LUTDescriptor: [4, 0, 12], LUTData: { BulkDataURI: 'https://pacs/bulk' } }] },
+    });
+    expect(radiographPixelsFromViewport(unreadable, fakeViewport({ ...baseImage }))?.pixels.voiLut).toBeUndefined();
+  });
 });

@@ -80,6 +80,52 @@ export function acquisitionFromMetadata(cornerstone: Cornerstone, imageId: strin
   return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as AcquisitionInfo;
 }
 
+/** Numbers from a naturalised LUT Data value: an array, a typed array, an ArrayBuffer or InlineBinary. */
+function lutNumbers(value: unknown): ArrayLike<number> | undefined {
+  const v = Array.isArray(value) && value.length === 1 && typeof value[0] === 'object' ? value[0] : value;
+  if (Array.isArray(v)) return v.every((n) => typeof n === 'number') ? (v as number[]) : undefined;
+  if (ArrayBuffer.isView(v)) {
+    if (v instanceof Uint16Array || v instanceof Int16Array || v instanceof Uint8Array) return v;
+    return new Uint16Array(v.buffer, v.byteOffset, Math.floor(v.byteLength / 2));
+  }
+  if (v instanceof ArrayBuffer) return new Uint16Array(v);
+  const inline = (v as { InlineBinary?: unknown } | undefined)?.InlineBinary;
+  if (typeof inline === 'string' && typeof atob === 'function') {
+    const bytes = Uint8Array.from(atob(inline), (c) => c.charCodeAt(0));
+    return new Uint16Array(bytes.buffer, 0, Math.floor(bytes.length / 2));
+  }
+  return undefined;
+}
+
+/**
+ * A LUT from OHIF's instance metadata (naturalised DICOM: `VOILUTSequence` / `ModalityLUTSequence`
+ * items with LUTDescriptor and LUTData), where Cornerstone's modules have none: OHIF 3.13's
+ * metadata provider passes only rescale and window on. `declared` says whether the file has one,
+ * so a LUT that is there but cannot be read is told apart from no LUT.
+ */
+export function lutFromInstance(
+  instance: Record<string, unknown>,
+  keyword: 'VOILUTSequence' | 'ModalityLUTSequence',
+  signedPixels: boolean,
+): { declared: boolean; lut?: VoiLutTable } {
+  const sequence = instance[keyword];
+  const item = (Array.isArray(sequence) ? sequence[0] : undefined) as Record<string, unknown> | undefined;
+  if (!item) return { declared: false };
+  const descriptor = item.LUTDescriptor;
+  if (!Array.isArray(descriptor) || descriptor.length < 3) return { declared: true };
+  const entries = Number(descriptor[0]) || 65536;
+  let firstValueMapped = Number(descriptor[1]);
+  // Written as US, a negative first value of a signed image arrives as 65536 - n (PS3.3 C.11.1.1).
+  if (signedPixels && firstValueMapped > 32767) firstValueMapped -= 65536;
+  const bitsPerEntry = Number(descriptor[2]);
+  const data = lutNumbers(item.LUTData);
+  if (!data || data.length < entries || !Number.isFinite(firstValueMapped)) return { declared: true };
+  return {
+    declared: true,
+    lut: { firstValueMapped, bitsPerEntry, data: data.length === entries ? data : Array.from(data).slice(0, entries) },
+  };
+}
+
 /** Frame number in a WADO-URI (`?frame=N`/`&frame=N`) or DICOMweb (`/frames/N`) imageId. */
 const FRAME = /[?&]frame=(\d+)|\/frames\/(\d+)/;
 
@@ -167,9 +213,25 @@ export function radiographPixelsFromViewport(
           data: voiLutItem.lut,
         }
       : undefined;
-  const modalityLut: ModalityLutTable | undefined = modalityLutItem
+  let modalityLut: ModalityLutTable | undefined = modalityLutItem
     ? { firstValueMapped: first(modalityLutItem.firstValueMapped) ?? 0, data: modalityLutItem.lut }
     : undefined;
+  let voiLutTable = voiLut;
+  const signedPixels = first(pixelModule.pixelRepresentation) === 1;
+  if (!modalityLut) {
+    const fromInstance = lutFromInstance(instance, 'ModalityLUTSequence', signedPixels);
+    if (fromInstance.lut)
+      modalityLut = { firstValueMapped: fromInstance.lut.firstValueMapped, data: fromInstance.lut.data };
+    else if (fromInstance.declared)
+      console.warn('[chest-xray-ai] the Modality LUT Sequence cannot be read; rescale is used instead');
+  }
+  if (!voiLutTable) {
+    const intercept = first(modality.rescaleIntercept) ?? 0;
+    const fromInstance = lutFromInstance(instance, 'VOILUTSequence', signedPixels || intercept < 0);
+    if (fromInstance.lut) voiLutTable = fromInstance.lut;
+    else if (fromInstance.declared)
+      console.warn('[chest-xray-ai] the VOI LUT Sequence cannot be read; the result names the VOI it used');
+  }
 
   const pixels: RadiographPixels = {
     pixelData: image.getPixelData() as PixelArray,
@@ -195,7 +257,7 @@ export function radiographPixelsFromViewport(
       voiFunction === 'LINEAR' || voiFunction === 'LINEAR_EXACT' || voiFunction === 'SIGMOID'
         ? (voiFunction as VoiLutFunction)
         : undefined,
-    voiLut,
+    voiLut: voiLutTable,
     imageKey: shown.imageKey,
     acquisition: acquisitionFromMetadata(cornerstone, imageId),
   };

@@ -1,7 +1,7 @@
-import type { ColormapName } from './engine';
 import { SERVICE_NAME } from './id';
 import type { CommandsModule, ExtensionParams } from './ohifTypes';
 import type { ChestXrayAiService } from './services/ChestXrayAiService';
+import type { FindingOrder, HeatmapColouring } from './types';
 
 /**
  * The extension's actions. The panel, toolbar buttons and hotkeys go through these, never through
@@ -20,7 +20,21 @@ export default function getCommandsModule({ servicesManager }: ExtensionParams):
       service().setHeatmapVisible(finding, visible),
     chestXrayAiSetOpacity: ({ opacity }: { opacity: number }) => service().setHeatmapLook({ opacity }),
     chestXrayAiSetHeatmapThreshold: ({ threshold }: { threshold: number }) => service().setHeatmapLook({ threshold }),
-    chestXrayAiSetColormap: ({ colormap }: { colormap: ColormapName }) => service().setHeatmapLook({ colormap }),
+    chestXrayAiSetColormap: ({ colormap }: { colormap: HeatmapColouring }) => service().setHeatmapLook({ colormap }),
+    /** 'fill' or 'outline' (isolines that leave the film visible). */
+    chestXrayAiSetHeatmapStyle: ({ style }: { style: 'fill' | 'outline' }) => service().setHeatmapLook({ style }),
+    /** 'model' order or by 'score'; remembered on this workstation. */
+    chestXrayAiSetFindingOrder: ({ order }: { order: FindingOrder }) => service().setFindingOrder(order),
+    // Hotkeys (the mode binds them; a site rebinds them in app-config `hotkeys`).
+    /** Hides or brings back every AI overlay, keeping the choices. */
+    chestXrayAiToggleOverlays: () => service().toggleOverlays(),
+    /** Shows the next / previous finding's heatmap alone, in the panel's order. */
+    chestXrayAiNextHeatmap: () => service().stepHeatmap(1),
+    chestXrayAiPreviousHeatmap: () => service().stepHeatmap(-1),
+    /** Switches between filled maps and outlines. */
+    chestXrayAiToggleOutline: () => service().toggleOutline(),
+    chestXrayAiOpacityUp: () => service().stepOpacity(1),
+    chestXrayAiOpacityDown: () => service().stepOpacity(-1),
     /** Hides every heatmap; `{ results: true }` also forgets this session's results. */
     chestXrayAiClear: ({ results }: { results?: boolean } = {}) => service().clear({ results }),
   };

@@ -1,4 +1,12 @@
-import { clampHeatmapThreshold, DEFAULT_HEATMAP_THRESHOLD, isColormapName, type BackendPreference, type ColormapName } from './engine';
+import {
+  clampHeatmapThreshold,
+  DEFAULT_HEATMAP_THRESHOLD,
+  isColormapName,
+  type BackendPreference,
+  type GateAction,
+  type GatePolicy,
+} from './engine';
+import type { FindingOrder, HeatmapColouring } from './types';
 
 /**
  * What a site sets in its app-config.js:
@@ -28,7 +36,16 @@ export interface ChestXrayAiConfig {
   defaultOpacity: number;
   /** Fraction of the colour scale below which heat is not drawn. */
   defaultHeatmapThreshold: number;
-  defaultColormap: ColormapName;
+  /** 'by-finding' (default: each shown map in its own hue) or one scale: 'jet', 'turbo', 'hot'. */
+  defaultColormap: HeatmapColouring;
+  /** 'fill' (default) or 'outline' (isolines). */
+  defaultHeatmapStyle: 'fill' | 'outline';
+  /** 'above-cutoff': on each new image, show the maps of the findings at or above their cut-off; 'none': none. */
+  autoShowHeatmaps: 'above-cutoff' | 'none';
+  /** Initial order of the findings list (the reader's choice is remembered after that). */
+  findingOrder: FindingOrder;
+  /** The chest-film gate per check: 'refuse', 'caution' or 'off' (engine defaults otherwise). */
+  gatePolicy: GatePolicy;
   /** Modalities the panel accepts (single-frame projection radiographs). */
   modalities: string[];
 }
@@ -39,7 +56,11 @@ export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   backend: 'webgpu-then-wasm',
   defaultOpacity: 0.5,
   defaultHeatmapThreshold: DEFAULT_HEATMAP_THRESHOLD,
-  defaultColormap: 'jet',
+  defaultColormap: 'by-finding',
+  defaultHeatmapStyle: 'fill',
+  autoShowHeatmaps: 'none',
+  findingOrder: 'model',
+  gatePolicy: {},
   modalities: ['CR', 'DX'],
 };
 
@@ -52,6 +73,16 @@ const isBool = (v: unknown) => typeof v === 'boolean';
 const isBackendPreference = (v: unknown): v is BackendPreference =>
   v === 'wasm' || v === 'webgpu' || v === 'webgpu-then-wasm';
 const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
+
+const GATE_ACTIONS: GateAction[] = ['refuse', 'caution', 'off'];
+
+/** The site's gate choices, keeping only known actions (the engine ignores unknown checks). */
+function gatePolicyOf(value: unknown): GatePolicy {
+  if (!value || typeof value !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(([, action]) => GATE_ACTIONS.includes(action as GateAction)),
+  ) as GatePolicy;
+}
 
 /** Merges the app-config key and the extension configuration over the defaults, ignoring bad values. */
 export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
@@ -77,7 +108,11 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
     defaultHeatmapThreshold: clampHeatmapThreshold(
       pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
     ),
-    defaultColormap: pick(merged.defaultColormap, isColormapName, d.defaultColormap),
+    defaultColormap: pick(merged.defaultColormap, (v) => v === 'by-finding' || isColormapName(v), d.defaultColormap),
+    defaultHeatmapStyle: pick(merged.defaultHeatmapStyle, (v) => v === 'fill' || v === 'outline', d.defaultHeatmapStyle),
+    autoShowHeatmaps: pick(merged.autoShowHeatmaps, (v) => v === 'above-cutoff' || v === 'none', d.autoShowHeatmaps),
+    findingOrder: pick(merged.findingOrder, (v) => v === 'model' || v === 'score', d.findingOrder),
+    gatePolicy: gatePolicyOf(merged.gatePolicy),
     modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
   };
 }

@@ -183,8 +183,9 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
       /^\s*cut-off \d+(\.\d)?%\s*$/,
     );
     await expect(row.locator('label').textContent()).resolves.not.toMatch(/threshold/i);
+    // The legend gives numbers in the documented unit, from the display threshold to full scale.
     await expect(page.textContent('[data-testid=cxrai-legend]')).resolves.toMatch(
-      /low contribution.*high contribution/,
+      /^\d+(\.\d)?\d+(\.\d)?≥ \d+(\.\d)? logits/,
     );
     fullScale = await page.evaluate(
       () => (window as any).services.chestXrayAiService.getState().result.heatmapFullScale as number,
@@ -315,9 +316,8 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     await waitForResult(during.sop);
     await page.waitForTimeout(800);
     const after = await page.evaluate(inPageViewportState);
-    const layers = after.actors.filter((a) => a.uid.startsWith('chest-xray-ai-heatmap:'));
-    // The finding stays switched on, so the new image gets its own map, computed on it.
-    for (const layer of layers) expect(layer.referencedId).toContain(String(after.sop));
+    // Heatmap choices belong to the image they were made on: the new image starts with none.
+    expect(after.actors.filter((a) => a.uid.startsWith('chest-xray-ai-heatmap:'))).toEqual([]);
     expect(after.actors.some((a) => a.referencedId === oldDerived)).toBe(false);
     await expect(page.evaluate(inPageIsCached, oldDerived)).resolves.toBe(false);
     const watched = await page.evaluate(inPageStopWatchingStaleLayers);
@@ -328,6 +328,13 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     const statuses = await page.evaluate(() => (window as any).__cxrStatuses as string[]);
     expect(statuses.filter((s) => s === 'running')).toHaveLength(1);
     expect(statuses[statuses.length - 1]).toBe('done');
+    await expect(viewportLabel()).resolves.toBeNull();
+    // Turned on here, the map is computed on this image.
+    await setHeatmap(true);
+    const drawnHere = await page.evaluate(inPageViewportState);
+    const layers = drawnHere.actors.filter((a) => a.uid.startsWith('chest-xray-ai-heatmap:'));
+    expect(layers).toHaveLength(1);
+    for (const layer of layers) expect(layer.referencedId).toContain(String(drawnHere.sop));
     await expect(viewportLabel()).resolves.toContain('DEMO MODEL');
     await screenshot('5-second-image');
 

@@ -2,7 +2,7 @@
  * The real demo model on onnxruntime-web's WASM backend in Node, loaded once per test file and
  * wrapped so tests can count and hold analyses. No stand-in: the numbers are the engine's.
  */
-import type { AnalysisResult, LoadedModel, RadiographPixels } from '../../extension/src/engine';
+import type { AnalysisResult, AnalyzeOptions, LoadedModel, RadiographPixels } from '../../extension/src/engine';
 import { readImageFile } from '../../extension/src/cli/io/readImageFile';
 import { loadModelFromDisk } from '../../extension/src/cli/nodeModel';
 import type { FakeImage } from './fakeOhif';
@@ -46,10 +46,10 @@ export function countingModel(model: LoadedModel): CountingModel {
       return model.backend;
     },
     analysed: [],
-    async analyze(pixels: RadiographPixels): Promise<AnalysisResult> {
+    async analyze(pixels: RadiographPixels, options?: AnalyzeOptions): Promise<AnalysisResult> {
       counting.analysed.push(pixels.imageKey ?? '');
       if (counting.hold) await counting.hold;
-      return model.analyze(pixels);
+      return model.analyze(pixels, options);
     },
     dispose: async () => undefined,
   };

@@ -4,14 +4,17 @@ import { percentText } from '../utils/wording';
 
 export interface FindingRowProps {
   finding: FindingResult;
+  displayName: string;
   heatmapOn: boolean;
+  /** The colour its map is drawn in, while it is on and coloured by finding. */
+  colour?: string;
   onToggleHeatmap: (finding: string) => void;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 /** One finding: probability against its cut-off (the operating threshold), bar, flag, heatmap toggle. */
-export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowProps) {
+export function FindingRow({ finding, displayName, heatmapOn, colour, onToggleHeatmap }: FindingRowProps) {
   const { name, probability, threshold, positive, trained } = finding;
   const inputId = `cxrai-heatmap-${name.replace(/\W+/g, '-')}`;
   return (
@@ -24,12 +27,29 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
       data-positive={String(positive)}
     >
       <div className="cxrai-finding-head">
+        <label className="cxrai-toggle" htmlFor={inputId} title={`Show the heatmap of ${displayName} on the image`}>
+          <input
+            id={inputId}
+            type="checkbox"
+            data-testid="cxrai-heatmap-toggle"
+            data-finding={name}
+            checked={heatmapOn}
+            disabled={!trained}
+            onChange={() => onToggleHeatmap(name)}
+          />
+          <span className="cxrai-swatch" style={{ background: heatmapOn && colour ? colour : 'transparent' }} />
+        </label>
         <span
           className="cxrai-finding-name"
-          title={trained ? name : `${name}: the model was not trained on this finding.`}
+          title={trained ? displayName : `${displayName}: the model was not trained on this finding.`}
         >
-          {name}
+          {displayName}
         </span>
+        {positive && (
+          <span className="cxrai-flag" title="At or above the cut-off (operating threshold)" aria-label="above cut-off">
+            ≥
+          </span>
+        )}
         <span className="cxrai-prob">{percent(probability)}</span>
         <span
           className="cxrai-cutoff"
@@ -45,7 +65,7 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
         aria-valuemin={0}
         aria-valuemax={1}
         aria-valuenow={probability}
-        aria-label={`${name} ${percent(probability)}, cut-off ${percentText(threshold)}`}
+        aria-label={`${displayName} ${percent(probability)}, cut-off ${percentText(threshold)}`}
       >
         <div className="cxrai-bar-fill" style={{ width: percent(Math.min(1, Math.max(0, probability))) }} />
         <div
@@ -53,25 +73,6 @@ export function FindingRow({ finding, heatmapOn, onToggleHeatmap }: FindingRowPr
           style={{ left: percent(threshold) }}
           title={`Cut-off (operating threshold) ${percentText(threshold)}`}
         />
-      </div>
-      <div className="cxrai-finding-foot">
-        <label className="cxrai-toggle" htmlFor={inputId}>
-          <input
-            id={inputId}
-            type="checkbox"
-            data-testid="cxrai-heatmap-toggle"
-            data-finding={name}
-            checked={heatmapOn}
-            disabled={!trained}
-            onChange={() => onToggleHeatmap(name)}
-          />
-          heatmap
-        </label>
-        {positive && (
-          <span className="cxrai-flag" title="At or above the cut-off (operating threshold)">
-            above cut-off
-          </span>
-        )}
       </div>
     </li>
   );

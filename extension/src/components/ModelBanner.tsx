@@ -7,27 +7,32 @@ export function calibrationNote(calibration: ModelState['calibration']): string 
   return calibration && `cut-offs calibrated on ${calibration.images} site images, ${calibration.date}`;
 }
 
-/** The model's standing, always visible: demo weights and research models say so in red. */
+/** The model's standing in one line, always visible; the intended use one click away. */
 export function ModelBanner({ model }: { model: ModelState }) {
-  const demo = model.identity?.demo;
-  const intendedUse = model.intendedUse;
-  const loud = needsWarningBanner(demo, intendedUse);
   if (!model.identity) return null;
+  const demo = model.identity.demo;
+  const loud = needsWarningBanner(demo, model.intendedUse);
+  const headline = demo
+    ? 'DEMO MODEL: untrained weights, not a diagnosis'
+    : loud
+      ? 'Research model: not for diagnostic use'
+      : 'Decision support only: the reader makes the diagnosis';
   return (
-    <div
+    <details
       className={loud ? 'cxrai-banner' : 'cxrai-notice'}
       data-testid="cxrai-banner"
       data-demo={String(!!demo)}
       role={loud ? 'alert' : undefined}
     >
-      {demo && <strong>DEMO MODEL: untrained weights. Results are meaningless and not a diagnosis.</strong>}
-      {model.calibration && (
-        <div className="cxrai-calibration" data-testid="cxrai-calibration">
-          {calibrationNote(model.calibration)}
-        </div>
-      )}
-      {intendedUse && <div>{intendedUse}</div>}
-      {!demo && <div>Decision support only: the reader makes the diagnosis.</div>}
-    </div>
+      <summary>
+        <strong>{headline}</strong>
+        {model.calibration && (
+          <div className="cxrai-calibration" data-testid="cxrai-calibration">
+            {calibrationNote(model.calibration)}
+          </div>
+        )}
+      </summary>
+      {model.intendedUse && <div className="cxrai-banner-detail">{model.intendedUse}</div>}
+    </details>
   );
 }

@@ -1,9 +1,15 @@
-import { clampHeatmapThreshold, heatmapForFinding, isColormapName, type AnalysisResult, type Heatmap } from '../engine';
+import {
+  clampHeatmapThreshold,
+  isColormapName,
+  smoothHeatmapForFinding,
+  type AnalysisResult,
+  type Heatmap,
+} from '../engine';
 import type { ActiveImageState, HeatmapSettings, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { describeError } from '../utils/describeError';
 import { displayedImage } from '../utils/radiographPixelsFromViewport';
-import { heatmapLabelText } from '../utils/wording';
+import { heatmapLabelText, percentText } from '../utils/wording';
 import { HeatmapLayers } from './HeatmapLayers';
 
 /** What to draw: the active image, its viewport and the result computed on it. */
@@ -11,25 +17,33 @@ export interface DrawTarget {
   active: ActiveImageState;
   viewport: ViewportLike;
   result: AnalysisResult;
+  /** The name a reader sees for a finding. */
+  displayName: (finding: string) => string;
 }
 
+type Look = Omit<HeatmapSettings, 'visible' | 'hidden'>;
+
+const OPACITY_STEP = 0.1;
+
 /**
- * The reader's heatmap choices (which findings, opacity, threshold, colours) and drawing them:
- * builds image-space maps from the result's small CAMs only for shown findings, keeps them for
- * the shown result only (they are large), and hands them to the layers.
+ * The reader's heatmap choices (which findings, opacity, threshold, colours, fill or outline) and
+ * drawing them: builds smooth image-space maps from the result's small CAMs only for shown
+ * findings, keeps them for the shown result only (they are large), and hands them to the layers.
  */
 export class HeatmapDrawer {
   private settingsNow: HeatmapSettings;
-  private readonly layers: HeatmapLayers;
+  readonly layers: HeatmapLayers;
   private maps?: { result: AnalysisResult; byFinding: Map<string, Heatmap> };
   /** Why the last draw failed, for the image it failed on. */
   private failure?: { imageKey: string; message: string };
+  /** Shown findings with nothing above the display threshold, for the image last drawn. */
+  private empty?: { imageKey: string; findings: string[] };
 
   constructor(
     private readonly cornerstone: () => Cornerstone,
-    defaults: Omit<HeatmapSettings, 'visible'>,
+    defaults: Look,
   ) {
-    this.settingsNow = { visible: [], ...defaults };
+    this.settingsNow = { visible: [], hidden: false, ...defaults };
     this.layers = new HeatmapLayers(cornerstone);
   }
 
@@ -37,7 +51,11 @@ export class HeatmapDrawer {
     return this.settingsNow;
   }
 
-  /** Turns one finding's map on or off (toggles without `visible`). */
+  private update(patch: Partial<HeatmapSettings>): void {
+    this.settingsNow = { ...this.settingsNow, ...patch };
+  }
+
+  /** Turns one finding's map on or off (toggles without `visible`); showing one un-hides all. */
   setVisible(finding: string, visible?: boolean): void {
     const current = this.settingsNow.visible;
     const on = visible ?? !current.includes(finding);
@@ -46,19 +64,39 @@ export class HeatmapDrawer {
         ? current
         : [...current, finding]
       : current.filter((f) => f !== finding);
-    this.settingsNow = { ...this.settingsNow, visible: next };
+    this.update({ visible: next, hidden: on ? false : this.settingsNow.hidden });
   }
 
-  setLook(look: Partial<Omit<HeatmapSettings, 'visible'>>): void {
-    const next = { ...this.settingsNow };
+  /** Exactly these findings' maps (a new image's defaults, or next/previous finding). */
+  showOnly(findings: string[]): void {
+    this.update({ visible: [...findings], hidden: false });
+  }
+
+  setLook(look: Partial<Look>): void {
+    const next: Partial<HeatmapSettings> = {};
     if (typeof look.opacity === 'number') next.opacity = Math.min(1, Math.max(0, look.opacity));
     if (typeof look.threshold === 'number') next.threshold = clampHeatmapThreshold(look.threshold);
-    if (isColormapName(look.colormap)) next.colormap = look.colormap;
-    this.settingsNow = next;
+    if (look.colormap === 'by-finding' || isColormapName(look.colormap)) next.colormap = look.colormap;
+    if (look.style === 'fill' || look.style === 'outline') next.style = look.style;
+    this.update(next);
+  }
+
+  stepOpacity(direction: 1 | -1): void {
+    const opacity = Math.round((this.settingsNow.opacity + direction * OPACITY_STEP) * 100) / 100;
+    this.setLook({ opacity });
+  }
+
+  toggleStyle(): void {
+    this.update({ style: this.settingsNow.style === 'fill' ? 'outline' : 'fill' });
+  }
+
+  /** Hides (or brings back) every overlay at once, keeping which findings are chosen. */
+  toggleHidden(): void {
+    this.update({ hidden: !this.settingsNow.hidden });
   }
 
   hideAll(): void {
-    this.settingsNow = { ...this.settingsNow, visible: [] };
+    this.update({ visible: [] });
   }
 
   /** Findings drawn on a viewport right now. */
@@ -71,11 +109,16 @@ export class HeatmapDrawer {
     return imageKey && this.failure?.imageKey === imageKey ? this.failure.message : undefined;
   }
 
+  /** Shown findings whose map on this image has nothing above the display threshold. */
+  emptyFor(imageKey: string | undefined): string[] {
+    return imageKey && this.empty?.imageKey === imageKey ? this.empty.findings : [];
+  }
+
   /**
    * Shows the wanted maps of the result on its image, or nothing when the viewport no longer
    * displays the image the result was computed on. A failure clears the layers and is reported.
    */
-  draw({ active, viewport, result }: DrawTarget): void {
+  draw({ active, viewport, result, displayName }: DrawTarget): void {
     this.failure = undefined;
     try {
       const onScreen = displayedImage(this.cornerstone(), viewport)?.imageKey;
@@ -83,15 +126,23 @@ export class HeatmapDrawer {
         this.clear(active.viewportId, viewport);
         return;
       }
-      const { visible, opacity, threshold, colormap } = this.settingsNow;
+      const { visible, hidden, opacity, threshold, colormap, style } = this.settingsNow;
+      const wanted = hidden ? [] : visible;
+      const maps = this.mapsOf(result);
+      const cut = clampHeatmapThreshold(threshold) * result.heatmapFullScale;
+      this.empty = { imageKey: active.imageKey, findings: visible.filter((f) => (maps.get(f)?.max ?? 0) < cut) };
+      const captions = new Map(
+        result.findings.map((f) => [f.name, `${displayName(f.name)} ${percentText(f.probability)}`] as const),
+      );
       this.layers.sync({
         viewport,
         baseImageId: active.imageId,
         imageKey: active.imageKey,
-        wanted: visible,
-        heatmaps: () => this.mapsOf(result),
-        look: { opacity, threshold, colormap },
+        wanted,
+        heatmaps: () => maps,
+        look: { opacity, threshold, colormap, style },
         label: heatmapLabelText(result.model.demo),
+        captions,
       });
     } catch (error) {
       console.error('[chest-xray-ai] heatmap layer failed', error);
@@ -114,7 +165,7 @@ export class HeatmapDrawer {
     this.maps = undefined;
   }
 
-  /** Maps of the visible findings of `result`, built from its CAMs on demand. */
+  /** Display maps of the visible findings of `result`, built from its CAMs on demand. */
   private mapsOf(result: AnalysisResult): Map<string, Heatmap> {
     if (this.maps?.result !== result) this.maps = { result, byFinding: new Map() };
     const { byFinding } = this.maps;
@@ -123,7 +174,7 @@ export class HeatmapDrawer {
     for (const name of visible) {
       if (byFinding.has(name)) continue;
       const index = result.findings.findIndex((f) => f.name === name);
-      if (index >= 0) byFinding.set(name, heatmapForFinding(result, index));
+      if (index >= 0) byFinding.set(name, smoothHeatmapForFinding(result, index));
     }
     return byFinding;
   }

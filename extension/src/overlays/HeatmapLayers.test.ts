@@ -37,7 +37,7 @@ describe('HeatmapLayers', () => {
       built.push(...wanted);
       return new Map(wanted.map((f, i) => [f, map(f, 5 + i)]));
     },
-    look: { opacity: 0.5, threshold: 0.2, colormap: 'jet' },
+    look: { opacity: 0.5, threshold: 0.2, colormap: 'jet', style: 'fill' },
     label: 'DEMO MODEL heatmap',
     ...extra,
   });
@@ -63,7 +63,7 @@ describe('HeatmapLayers', () => {
   });
 
   it('clamps the threshold to the one shared range', () => {
-    layers.sync(request(['Mass'], { look: { opacity: 1, threshold: 0.9999, colormap: 'hot' } }));
+    layers.sync(request(['Mass'], { look: { opacity: 1, threshold: 0.9999, colormap: 'hot', style: 'fill' } }));
     const opacity = viewport.getActors()[0].actor.property.opacity as RecordedFunction;
     expect(opacity.points.find(([, y]) => y > 0)?.[0]).toBeCloseTo(HEATMAP_THRESHOLD_RANGE.max * 10);
   });

@@ -1,16 +1,11 @@
-import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction.js';
-import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction.js';
-import { COLORMAPS, clampHeatmapThreshold, type ColormapName, type Heatmap } from '../engine';
+import { findingHue, hueCss, type Heatmap } from '../engine';
 import type { HeatmapActor, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
+import { FindingLabels, type FindingCaption } from './findingLabels';
 import { removeHeatmapLabel, showHeatmapLabel } from './heatmapLabel';
+import { applyLook, type HeatmapLook } from './heatmapLook';
 
-export interface HeatmapLook {
-  opacity: number;
-  /** Fraction of the colour scale (0..1) below which nothing is drawn. */
-  threshold: number;
-  colormap: ColormapName;
-}
+export type { HeatmapLook } from './heatmapLook';
 
 /** What one viewport should show: exactly these findings' maps of one image, with one look. */
 export interface HeatmapLayerRequest {
@@ -25,6 +20,8 @@ export interface HeatmapLayerRequest {
   look: HeatmapLook;
   /** Text of the label inside the viewport while any layer is drawn. */
   label: string;
+  /** Caption beside each map's hottest point ("Cardiomegaly 62%"), by finding. */
+  captions?: Map<string, string>;
 }
 
 interface Layer {
@@ -34,6 +31,8 @@ interface Layer {
   imageKey: string;
   baseImageId: string;
   fullScale: number;
+  hue: readonly [number, number, number];
+  peak?: { row: number; column: number };
   actor?: HeatmapActor;
 }
 
@@ -60,8 +59,11 @@ export class HeatmapLayers {
   private readonly layers = new Map<string, Layer>();
   /** The label element per viewport, so it goes even when the viewport object is gone. */
   private readonly labels = new Map<string, HTMLElement>();
+  private readonly captions: FindingLabels;
 
-  constructor(private readonly cornerstone: () => Cornerstone) {}
+  constructor(private readonly cornerstone: () => Cornerstone) {
+    this.captions = new FindingLabels(cornerstone);
+  }
 
   /** Findings currently drawn on a viewport. */
   shown(viewportId: string): string[] {
@@ -73,7 +75,7 @@ export class HeatmapLayers {
    * displays the base image; otherwise clears it. What is drawn is read from the viewport itself:
    * a layer Cornerstone dropped (its scene rebuilt) is added again.
    */
-  sync({ viewport, baseImageId, imageKey, wanted, heatmaps, look, label }: HeatmapLayerRequest): void {
+  sync({ viewport, baseImageId, imageKey, wanted, heatmaps, look, label, captions }: HeatmapLayerRequest): void {
     const viewportId = viewport.id;
     if (viewport.getCurrentImageId?.() !== baseImageId) {
       this.clear(viewport);
@@ -84,7 +86,9 @@ export class HeatmapLayers {
       if (!ofViewport(viewportId, key)) continue;
       const inScene = viewport.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId;
       const stale = layer.imageKey !== imageKey || layer.baseImageId !== baseImageId;
-      if (!inScene || stale || !wanted.includes(layer.finding)) this.removeLayer(viewport, key, layer);
+      // Each shown map's hue follows its place among the shown ones: re-colour when that changes.
+      const moved = layer.hue !== findingHue(wanted.indexOf(layer.finding));
+      if (!inScene || stale || !wanted.includes(layer.finding) || moved) this.removeLayer(viewport, key, layer);
     }
     const present = new Set(this.shown(viewportId));
     const missing = wanted.filter((f) => !present.has(f));
@@ -92,14 +96,30 @@ export class HeatmapLayers {
       const maps = heatmaps();
       for (const finding of missing) {
         const heatmap = maps.get(finding);
-        if (heatmap) this.addLayer(viewport, baseImageId, imageKey, heatmap, look);
+        const hue = findingHue(wanted.indexOf(finding));
+        if (heatmap) this.addLayer(viewport, baseImageId, imageKey, heatmap, look, hue);
       }
     }
-    for (const [key, layer] of this.layers) {
-      if (ofViewport(viewportId, key) && layer.actor) applyLook(layer.actor, layer.fullScale, look);
-    }
+    const shownLayers = [...this.layers.entries()].filter(([key]) => ofViewport(viewportId, key)).map(([, l]) => l);
+    for (const layer of shownLayers) if (layer.actor) applyLook(layer.actor, layer.fullScale, look, layer.hue);
     this.updateLabel(viewport, label);
+    const placed: FindingCaption[] = shownLayers.flatMap((layer) => {
+      const text = captions?.get(layer.finding);
+      return text && layer.peak
+        ? [{ finding: layer.finding, text, colour: this.captionColour(layer, look), peak: layer.peak }]
+        : [];
+    });
+    this.captions.show(viewport, baseImageId, placed);
     viewport.render?.();
+  }
+
+  /** Captions on a viewport now (what the reader sees beside each map). */
+  captionTexts(viewportId: string): string[] {
+    return this.captions.texts(viewportId);
+  }
+
+  private captionColour(layer: Layer, look: HeatmapLook): string {
+    return look.colormap === 'by-finding' ? hueCss(layer.hue) : '#ffd28a';
   }
 
   /** Removes every layer of ours from the viewport, including ones Cornerstone kept. */
@@ -114,6 +134,7 @@ export class HeatmapLayers {
       for (const { referencedId } of leftovers) if (referencedId?.startsWith(LAYER_PREFIX)) this.uncache(referencedId);
     }
     this.updateLabel(viewport, undefined);
+    this.captions.clear(viewportId);
     viewport.render?.();
   }
 
@@ -127,6 +148,7 @@ export class HeatmapLayers {
     const label = this.labels.get(viewportId);
     if (label) removeHeatmapLabel(label);
     this.labels.delete(viewportId);
+    this.captions.clear(viewportId);
   }
 
   private updateLabel(viewport: ViewportLike, text: string | undefined): void {
@@ -154,7 +176,14 @@ export class HeatmapLayers {
     this.uncache(layer.derivedImageId);
   }
 
-  private addLayer(viewport: ViewportLike, baseImageId: string, imageKey: string, heatmap: Heatmap, look: HeatmapLook) {
+  private addLayer(
+    viewport: ViewportLike,
+    baseImageId: string,
+    imageKey: string,
+    heatmap: Heatmap,
+    look: HeatmapLook,
+    hue: readonly [number, number, number],
+  ) {
     const { cache, imageLoader, utilities } = this.cornerstone();
     const viewportId = viewport.id;
     const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
@@ -176,6 +205,8 @@ export class HeatmapLayers {
       imageKey,
       baseImageId,
       fullScale: heatmap.fullScale,
+      hue,
+      peak: heatmap.peak,
     };
     viewport.addImages?.([
       {
@@ -190,30 +221,10 @@ export class HeatmapLayers {
           );
           layer.actor = imageActor;
           imageActor.setForceTranslucent?.(true);
-          applyLook(imageActor, layer.fullScale, look);
+          applyLook(imageActor, layer.fullScale, look, hue);
         },
       },
     ]);
     this.layers.set(layerKey(viewportId, heatmap.finding), layer);
   }
-}
-
-/** Colour over 0..fullScale (logit units), transparent below the threshold. */
-function applyLook(actor: HeatmapActor, fullScale: number, look: HeatmapLook): void {
-  const property = actor.getProperty();
-  const ctf = vtkColorTransferFunction.newInstance();
-  for (const [t, r, g, b] of COLORMAPS[look.colormap]) ctf.addRGBPoint(t * fullScale, r, g, b);
-  const pwf = vtkPiecewiseFunction.newInstance();
-  const cut = clampHeatmapThreshold(look.threshold) * fullScale;
-  const eps = fullScale * 1e-3;
-  pwf.addPoint(0, 0);
-  if (cut > eps) pwf.addPoint(cut - eps, 0);
-  // Fainter at the threshold, full opacity at the top of the scale: weak heat stays see-through.
-  pwf.addPoint(cut, look.opacity * 0.6);
-  pwf.addPoint(fullScale, look.opacity);
-  pwf.setClamping(true);
-  property.setRGBTransferFunction(0, ctf);
-  property.setScalarOpacity(0, pwf);
-  property.setUseLookupTableScalarRange?.(true);
-  property.setInterpolationTypeToLinear?.();
 }

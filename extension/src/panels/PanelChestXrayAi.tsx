@@ -1,9 +1,11 @@
 import React, { useEffect, useState } from 'react';
-import { HeatmapControls } from '../components/HeatmapControls';
+import { flushSync } from 'react-dom';
 import { FindingRow } from '../components/FindingRow';
+import { HeatmapControls } from '../components/HeatmapControls';
+import { ImageSummary } from '../components/ImageSummary';
 import { ModelBanner } from '../components/ModelBanner';
 import { StatusLine } from '../components/StatusLine';
-import type { ColormapName } from '../engine';
+import { findingHue, hueCss } from '../engine';
 import type { CommandsManager } from '../ohifTypes';
 import type { ChestXrayAiService } from '../services/ChestXrayAiService';
 import type { ChestXrayAiState } from '../types';
@@ -13,12 +15,16 @@ export interface PanelChestXrayAiProps {
   commandsManager: CommandsManager;
 }
 
-/** The findings panel: reads the service's state, acts through commands. */
+/**
+ * The findings panel: reads the service's state, acts through commands. Every state change is
+ * rendered synchronously (flushSync), so from the moment the viewport's image changes the panel
+ * shows that image's result, "analysing this image", or nothing: never the previous image's.
+ */
 export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiProps) {
   const [state, setState] = useState<ChestXrayAiState>(() => service.getState());
 
   useEffect(() => {
-    const subscription = service.subscribe(service.EVENTS.STATE_CHANGED, setState);
+    const subscription = service.subscribe(service.EVENTS.STATE_CHANGED, (next) => flushSync(() => setState(next)));
     setState(service.getState());
     return () => subscription.unsubscribe();
   }, [service]);
@@ -29,13 +35,15 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
     );
   };
 
-  const { model, analysis, result, active, heatmaps, config, drawn } = state;
-  const shownFindings = result
-    ? result.findings
-        .filter((f) => !config.findings || config.findings.includes(f.name))
-        .slice()
-        .sort((a, b) => b.probability - a.probability)
-    : [];
+  const { model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder } = state;
+  const listed = service.listedFindings(result);
+  const byName = new Map(result?.findings.map((f) => [f.name, f]) ?? []);
+  const visible = heatmaps.hidden ? [] : heatmaps.visible;
+  const colourOf = (finding: string) => {
+    const at = visible.indexOf(finding);
+    if (at < 0) return undefined;
+    return heatmaps.colormap === 'by-finding' ? hueCss(findingHue(at)) : '#ffd28a';
+  };
 
   return (
     <div
@@ -43,49 +51,61 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       data-testid="cxrai-panel"
       data-analysis-status={analysis.status}
       data-model-status={model.status}
+      data-image-key={active?.imageKey ?? ''}
+      data-image-id={active?.imageId ?? ''}
+      data-result-key={result?.imageKey ?? ''}
     >
       <ModelBanner model={model} />
-      <StatusLine model={model} result={result} />
+      <StatusLine state={state} />
+      {active && <ImageSummary active={active} result={result} listed={listed} />}
 
-      {model.status === 'loading' && (
-        <div className="cxrai-progress" data-testid="cxrai-progress">
-          <div>{model.progress?.message ?? 'Loading the AI model…'}</div>
-          <progress max={1} value={model.progress?.fraction ?? undefined} />
-        </div>
+      {result && (
+        <HeatmapControls
+          settings={heatmaps}
+          fullScale={result.heatmapFullScale}
+          findingOrder={findingOrder}
+          shown={visible.map((finding) => ({
+            finding,
+            label: service.displayName(finding),
+            colour: colourOf(finding) ?? 'transparent',
+            empty: emptyMaps.includes(finding),
+          }))}
+          onOpacity={(opacity) => run('chestXrayAiSetOpacity', { opacity })}
+          onThreshold={(threshold) => run('chestXrayAiSetHeatmapThreshold', { threshold })}
+          onColormap={(colormap) => run('chestXrayAiSetColormap', { colormap })}
+          onStyle={(style) => run('chestXrayAiSetHeatmapStyle', { style })}
+          onOrder={(order) => run('chestXrayAiSetFindingOrder', { order })}
+          onHideAll={() => run('chestXrayAiClear')}
+        />
       )}
-      {model.status === 'error' && (
-        <div className="cxrai-error" role="alert" data-testid="cxrai-error">
-          {model.error}
+
+      {result && drawn.length > 0 && (
+        <div className="cxrai-drawn" data-testid="cxrai-drawn">
+          Heatmap on the image: <strong>{drawn.map((f) => service.displayName(f)).join(', ')}</strong>
+          <span data-testid="cxrai-drawn-findings" hidden>
+            {drawn.join(',')}
+          </span>{' '}
+          (decision support, not a diagnosis)
         </div>
       )}
 
-      {active && (
-        <div className="cxrai-image" data-testid="cxrai-active-image" data-image-key={active.imageKey}>
-          {active.seriesDescription ?? active.imageKey}
-        </div>
+      {result && (
+        <ul className="cxrai-findings" data-testid="cxrai-findings" data-image-key={result.imageKey}>
+          {listed.map((name) => {
+            const finding = byName.get(name);
+            return finding ? (
+              <FindingRow
+                key={name}
+                finding={finding}
+                displayName={service.displayName(name)}
+                heatmapOn={heatmaps.visible.includes(name)}
+                colour={colourOf(name)}
+                onToggleHeatmap={(f) => run('chestXrayAiShowHeatmap', { finding: f })}
+              />
+            ) : null;
+          })}
+        </ul>
       )}
-      {!active && analysis.status !== 'not-applicable' && (
-        <div className="cxrai-muted">Select a chest radiograph in the viewer.</div>
-      )}
-      {analysis.status === 'waiting-for-image' && <div className="cxrai-muted">Waiting for the image to load…</div>}
-      {analysis.status === 'not-applicable' && <div className="cxrai-muted">{analysis.message}</div>}
-      {analysis.status === 'running' && (
-        <div className="cxrai-running" data-testid="cxrai-running">
-          <span className="cxrai-spinner" aria-hidden="true" /> {analysis.message ?? 'Analysing…'}
-        </div>
-      )}
-      {analysis.status === 'error' && model.status !== 'error' && (
-        <div className="cxrai-error" role="alert" data-testid="cxrai-error">
-          {analysis.message}
-          {analysis.details && (
-            <details data-testid="cxrai-error-details">
-              <summary>Details</summary>
-              {analysis.details}
-            </details>
-          )}
-        </div>
-      )}
-      {analysis.status === 'done' && analysis.message && <div className="cxrai-warning">{analysis.message}</div>}
 
       {active && analysis.status !== 'running' && analysis.status !== 'not-applicable' && (
         <div className="cxrai-actions">
@@ -93,40 +113,11 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
             type="button"
             className="cxrai-button"
             data-testid="cxrai-run"
-            onClick={() => run('chestXrayAiRun', { force: !!result })}
+            onClick={() => run('chestXrayAiRun', { force: !!result || analysis.status === 'refused' })}
           >
             {result ? 'Analyse again' : 'Analyse this image'}
           </button>
         </div>
-      )}
-
-      {result && drawn.length > 0 && (
-        <div className="cxrai-drawn" data-testid="cxrai-drawn">
-          Heatmap on the image: <strong>{drawn.join(', ')}</strong> (decision support, not a diagnosis)
-        </div>
-      )}
-
-      {result && (
-        <>
-          <ul className="cxrai-findings" data-testid="cxrai-findings" data-image-key={result.imageKey}>
-            {shownFindings.map((finding) => (
-              <FindingRow
-                key={finding.name}
-                finding={finding}
-                heatmapOn={heatmaps.visible.includes(finding.name)}
-                onToggleHeatmap={(name) => run('chestXrayAiShowHeatmap', { finding: name })}
-              />
-            ))}
-          </ul>
-          <HeatmapControls
-            settings={heatmaps}
-            fullScale={result.heatmapFullScale}
-            onOpacity={(opacity) => run('chestXrayAiSetOpacity', { opacity })}
-            onThreshold={(threshold) => run('chestXrayAiSetHeatmapThreshold', { threshold })}
-            onColormap={(colormap: ColormapName) => run('chestXrayAiSetColormap', { colormap })}
-            onHideAll={() => run('chestXrayAiClear')}
-          />
-        </>
       )}
       <p className="cxrai-footnote">
         Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks; each

@@ -1,8 +1,10 @@
 /** The panel's own styles, prefixed so they touch nothing of the host (whose Tailwind build lacks our classes). */
 const CSS = `
 .cxrai-panel{font-size:13px;line-height:1.35;color:#d7e1ef;padding:8px 10px 16px;display:flex;flex-direction:column;gap:8px;overflow-y:auto;height:100%;box-sizing:border-box}
-.cxrai-banner{background:#5c1010;border:1px solid #e0524f;color:#ffd9d6;padding:6px 8px;border-radius:4px}
-.cxrai-notice{background:#14243d;border:1px solid #2c4a75;padding:6px 8px;border-radius:4px;color:#b9c9e2}
+.cxrai-banner{background:#5c1010;border:1px solid #e0524f;color:#ffd9d6;padding:3px 8px;border-radius:4px;font-size:12px}
+.cxrai-banner summary,.cxrai-notice summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.cxrai-banner-detail{margin-top:4px;font-size:11px}
+.cxrai-notice{background:#14243d;border:1px solid #2c4a75;padding:3px 8px;border-radius:4px;color:#b9c9e2;font-size:12px}
 .cxrai-status{background:#0b1a33;border-radius:4px;padding:6px 8px;color:#b9c9e2}
 .cxrai-status strong{color:#e8eef8}
 .cxrai-hash{font-family:monospace;color:#8fa3c0}
@@ -25,7 +27,6 @@ const CSS = `
 .cxrai-finding.cxrai-untrained{opacity:.55}
 .cxrai-finding-head{display:flex;align-items:center;gap:6px}
 .cxrai-finding-name{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:#e8eef8}
-.cxrai-finding-foot{display:flex;align-items:center;justify-content:space-between;gap:6px}
 .cxrai-flag{background:#f0a030;color:#1a1000;border-radius:3px;padding:0 4px;font-size:11px;font-weight:600}
 .cxrai-prob{font-variant-numeric:tabular-nums;color:#e8eef8;text-align:right}
 .cxrai-bar{position:relative;height:6px;background:#1d2c47;border-radius:3px;margin:4px 0}
@@ -36,7 +37,15 @@ const CSS = `
 .cxrai-cutoff{color:#8fa3c0;font-size:11px;white-space:nowrap;font-variant-numeric:tabular-nums;min-width:64px;text-align:right}
 .cxrai-backend-note summary{cursor:help}
 .cxrai-admin-note{font-family:monospace;font-size:11px;word-break:break-word;margin-top:4px}
-.cxrai-controls{display:flex;flex-direction:column;gap:6px;border-top:1px solid #1d2c47;padding-top:8px}
+.cxrai-controls{display:flex;flex-direction:column;gap:4px;border:1px solid #1d2c47;border-radius:4px;padding:6px;position:sticky;top:-8px;z-index:2;background:#050f22}
+.cxrai-control-row{display:flex;gap:8px}
+.cxrai-control-row label{flex:1;min-width:0}
+.cxrai-shown{list-style:none;margin:0;padding:0;font-size:12px;color:#e8eef8}
+.cxrai-swatch{display:inline-block;width:10px;height:10px;border-radius:2px;border:1px solid #5a6b85;vertical-align:middle}
+.cxrai-summary{display:flex;flex-direction:column;gap:4px}
+.cxrai-count{color:#e8eef8}
+.cxrai-refused{color:#ffd0cc;font-weight:600}
+.cxrai-identity{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .cxrai-controls label{display:flex;flex-direction:column;gap:2px;color:#b9c9e2}
 .cxrai-controls label span{color:#8fa3c0;font-size:11px}
 .cxrai-controls select{background:#0b1a33;color:#e8eef8;border:1px solid #2c4a75;border-radius:3px}

@@ -135,14 +135,87 @@ describe('ChestXrayAiService with fake OHIF services and the real engine', () =>
     expect(viewport.getActors().filter((x) => x.referencedId === layer.referencedId)).toEqual([]);
     expect(ohif.cornerstone.cached.has(layer.referencedId!)).toBe(false);
     const onB = await until(service, doneOn(b.sopInstanceUid));
-    // The finding stays on: B gets its own map, computed on B.
-    expect(onB.drawn).toEqual([finding]);
+    // Heatmap choices belong to the image they were made on: B starts with none.
+    expect(onB.heatmaps.visible).toEqual([]);
+    expect(onB.drawn).toEqual([]);
+    service.setHeatmapVisible(finding);
     expect(viewport.getActors().map((x) => x.referencedId)).toEqual([expect.stringContaining(b.sopInstanceUid)]);
 
     service.clear();
     expect(service.getState().drawn).toEqual([]);
     expect(viewport.getActors()).toEqual([]);
     expect(viewport.element.labelText).toBeUndefined();
+  });
+
+  it('shows by default only the maps of findings above their cut-off, when the site asks for it', async () => {
+    service.configure({ autoShowHeatmaps: 'above-cutoff' });
+    service.activate();
+    const state = await until(service, doneOn(a.sopInstanceUid));
+    const positives = state.result!.findings.filter((f) => f.positive).map((f) => f.name);
+    expect(state.heatmaps.visible).toEqual(positives);
+    expect(state.drawn).toEqual(positives);
+  });
+
+  it('hotkey actions: next/previous map, all overlays off and on, outline, opacity steps', async () => {
+    service.activate();
+    const state = await until(service, doneOn(a.sopInstanceUid));
+    const listed = service.listedFindings(state.result);
+    service.stepHeatmap(1);
+    expect(service.getState().drawn).toEqual([listed[0]]);
+    service.stepHeatmap(1);
+    expect(service.getState().drawn).toEqual([listed[1]]);
+    service.stepHeatmap(-1);
+    service.stepHeatmap(-1);
+    expect(service.getState().drawn).toEqual([listed[listed.length - 1]]);
+    service.toggleOverlays();
+    expect(service.getState()).toMatchObject({ drawn: [], heatmaps: { hidden: true, visible: [listed.at(-1)] } });
+    expect(viewport.getActors()).toEqual([]);
+    service.toggleOverlays();
+    expect(service.getState().drawn).toEqual([listed[listed.length - 1]]);
+    const opacity = service.getState().heatmaps.opacity;
+    service.stepOpacity(1);
+    expect(service.getState().heatmaps.opacity).toBeCloseTo(Math.min(1, opacity + 0.1));
+    service.stepOpacity(-1);
+    service.stepOpacity(-1);
+    expect(service.getState().heatmaps.opacity).toBeCloseTo(opacity - 0.1);
+    service.toggleOutline();
+    expect(service.getState().heatmaps.style).toBe('outline');
+    // Outline: opacity only in narrow bands, zero between them.
+    const fn = viewport.getActors()[0].actor.property.opacity as { points: [number, number][] };
+    expect(fn.points.filter(([, y]) => y > 0)).toHaveLength(3);
+    expect(viewport.element.labelText).toContain('DEMO MODEL');
+  });
+
+  it('the chest-film gate: a lateral film is refused with its sentence, an AP film cautioned', async () => {
+    const images = new Map<string, FakeImage>([
+      [a.imageId, { ...a, instance: { ViewPosition: 'LL', Modality: 'DX' } }],
+      [b.imageId, { ...b, instance: { ViewPosition: 'AP', PatientAge: '060Y', Modality: 'DX' } }],
+    ]);
+    ohif = fakeOhif(images);
+    viewport = new FakeStackViewport('default', images);
+    ohif.cornerstoneViewportService.viewports.set('default', viewport);
+    viewport.showImage(a.imageId);
+    service = new ChestXrayAiService(
+      ohif.servicesManager,
+      ohif.extensionManager,
+      {},
+      {
+        loadModel: () => async () => counting,
+      },
+    );
+    service.activate();
+    const refused = await until(service, (s) => s.analysis.status === 'refused');
+    expect(refused.analysis.message).toBe(
+      'Not analysed. This is a lateral view; the model reads frontal (PA or AP) chest films.',
+    );
+    expect(refused.result).toBeUndefined();
+    viewport.showImage(b.imageId);
+    const cautioned = await until(service, doneOn(b.sopInstanceUid));
+    expect(cautioned.result!.gate).toMatchObject({ outcome: 'caution', findings: [{ check: 'view-position' }] });
+    // A site that makes the view check "off" gets no caution.
+    service.configure({ gatePolicy: { 'view-position': 'off' } });
+    await service.run({ force: true });
+    expect(service.getState().result!.gate).toEqual({ outcome: 'pass', findings: [] });
   });
 
   it('a model that fails to load is reported once and retried only by an explicit run', async () => {

@@ -3,7 +3,9 @@ import { resolveConfig, type ChestXrayAiConfig } from '../config';
 import { SERVICE_NAME } from '../id';
 import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscription } from '../ohifTypes';
 import { HeatmapDrawer } from '../overlays/HeatmapDrawer';
-import type { ActiveImageState, AnalysisState, ChestXrayAiState, HeatmapSettings } from '../types';
+import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder, HeatmapSettings } from '../types';
+import { findingDisplayName } from '../utils/wording';
+import { rememberedFindingOrder, rememberFindingOrder } from './findingOrder';
 import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries';
 import { ActiveImageTracker, type ViewportReading } from './ActiveImageTracker';
 import { AnalysisRunner } from './AnalysisRunner';
@@ -50,6 +52,9 @@ export class ChestXrayAiService {
   /** What the active viewport held at the last look. */
   private reading: ViewportReading = { kind: 'none' };
   private cornerstoneLibs?: Cornerstone;
+  private findingOrder: FindingOrder;
+  /** The image whose default heatmaps were applied (once per visit of an image). */
+  private defaultsAppliedFor?: string;
 
   constructor(
     servicesManager: ServicesManager,
@@ -69,17 +74,25 @@ export class ChestXrayAiService {
       modelError: () => this.loader.state().error,
       getViewport: (viewportId) => this.tracker.getViewport(viewportId),
       cornerstone,
-      onDelivered: () => {
+      onDelivered: (result) => {
         this.loader.logBackendNote();
+        this.applyHeatmapDefaults(result);
         this.redraw();
       },
       onChange: changed,
+      analyzeOptions: () => ({ gatePolicy: this.config.gatePolicy }),
     });
+    this.findingOrder = rememberedFindingOrder(this.config.findingOrder);
   }
 
   private newDrawer(): HeatmapDrawer {
-    const { defaultOpacity: opacity, defaultHeatmapThreshold: threshold, defaultColormap: colormap } = this.config;
-    return new HeatmapDrawer(() => this.cornerstone, { opacity, threshold, colormap });
+    const { defaultOpacity, defaultHeatmapThreshold, defaultColormap, defaultHeatmapStyle } = this.config;
+    return new HeatmapDrawer(() => this.cornerstone, {
+      opacity: defaultOpacity,
+      threshold: defaultHeatmapThreshold,
+      colormap: defaultColormap,
+      style: defaultHeatmapStyle,
+    });
   }
 
   private get cornerstone(): Cornerstone {
@@ -91,6 +104,7 @@ export class ChestXrayAiService {
   configure(...sources: unknown[]): void {
     this.config = resolveConfig(...sources);
     this.drawer = this.newDrawer();
+    this.findingOrder = rememberedFindingOrder(this.config.findingOrder);
     this.events.changed();
   }
 
@@ -128,6 +142,8 @@ export class ChestXrayAiService {
       result: blocked ? undefined : this.runner.resultFor(active?.imageKey),
       heatmaps: this.drawer.settings,
       drawn: this.drawer.shown(active?.viewportId),
+      emptyMaps: this.drawer.emptyFor(active?.imageKey),
+      findingOrder: this.findingOrder,
     };
   }
 
@@ -194,6 +210,32 @@ export class ChestXrayAiService {
     this.runner.cancel(previous.active.viewportId);
     this.clearLayers(previous.active.viewportId);
     this.drawer.releaseMaps();
+    // Heatmap choices belong to the image they were made on; the next image gets the defaults.
+    this.drawer.showOnly([]);
+    this.defaultsAppliedFor = undefined;
+  }
+
+  /** On arriving at an image's result: the maps the site wants shown by default (or none). */
+  private applyHeatmapDefaults(result: AnalysisResult): void {
+    const key = result.imageKey ?? '';
+    if (this.defaultsAppliedFor === key) return;
+    this.defaultsAppliedFor = key;
+    if (this.config.autoShowHeatmaps !== 'above-cutoff') return;
+    this.drawer.showOnly(result.findings.filter((f) => f.positive).map((f) => f.name));
+  }
+
+  /** A finding's name as the reader sees it (the model's display name where it has one). */
+  displayName(finding: string): string {
+    const spec = this.loader.state().status === 'ready' ? this.loader.findingSpec(finding) : undefined;
+    return findingDisplayName(finding, spec?.displayName);
+  }
+
+  /** The findings as the panel lists them: the site's selection, in model order or by score. */
+  listedFindings(result: AnalysisResult | undefined): string[] {
+    if (!result) return [];
+    const chosen = result.findings.filter((f) => !this.config.findings || this.config.findings.includes(f.name));
+    const ordered = this.findingOrder === 'score' ? [...chosen].sort((a, b) => b.probability - a.probability) : chosen;
+    return ordered.map((f) => f.name);
   }
 
   // ---- actions (through the commands module) -----------------------------------------------
@@ -230,6 +272,41 @@ export class ChestXrayAiService {
     this.events.changed();
   }
 
+  setFindingOrder(order: FindingOrder): void {
+    this.findingOrder = order;
+    rememberFindingOrder(order);
+    this.events.changed();
+  }
+
+  /** Hotkey: hide or bring back every overlay of ours at once. */
+  toggleOverlays(): void {
+    this.drawer.toggleHidden();
+    this.redraw();
+  }
+
+  /** Hotkey: show the next (or previous) finding's map alone, in the panel's order. */
+  stepHeatmap(direction: 1 | -1): void {
+    const listed = this.listedFindings(this.runner.resultFor(this.active()?.imageKey));
+    if (listed.length === 0) return;
+    const current = listed.indexOf(this.drawer.settings.visible.at(-1) ?? '');
+    const next =
+      current < 0 ? (direction > 0 ? 0 : listed.length - 1) : (current + direction + listed.length) % listed.length;
+    this.drawer.showOnly([listed[next]]);
+    this.redraw();
+  }
+
+  /** Hotkey: filled maps or outlines (isolines). */
+  toggleOutline(): void {
+    this.drawer.toggleStyle();
+    this.redraw();
+  }
+
+  /** Hotkey: opacity up or down a step. */
+  stepOpacity(direction: 1 | -1): void {
+    this.drawer.stepOpacity(direction);
+    this.redraw();
+  }
+
   // ---- layers ------------------------------------------------------------------------------
 
   /** Draws the active result's wanted maps (or clears them when there is none), then notifies. */
@@ -238,7 +315,7 @@ export class ChestXrayAiService {
     const viewport = active && this.tracker.getViewport(active.viewportId);
     const result: AnalysisResult | undefined = this.runner.resultFor(active?.imageKey);
     if (active && viewport) {
-      if (result) this.drawer.draw({ active, viewport, result });
+      if (result) this.drawer.draw({ active, viewport, result, displayName: (f) => this.displayName(f) });
       else this.drawer.clear(active.viewportId, viewport);
     }
     this.events.changed();

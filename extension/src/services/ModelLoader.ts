@@ -1,4 +1,4 @@
-import type { LoadedModel, LoadProgress } from '../engine';
+import type { FindingSpec, LoadedModel, LoadProgress } from '../engine';
 import type { ModelState } from '../types';
 import { describeError } from '../utils/describeError';
 
@@ -41,6 +41,11 @@ export class ModelLoader {
     }
     if (this.failure !== undefined) return { status: 'error', error: describeError(this.failure, 'model') };
     return { status: 'idle' };
+  }
+
+  /** The loaded model's manifest entry for a finding. */
+  findingSpec(name: string): FindingSpec | undefined {
+    return this.model?.manifest.findings.find((f) => f.name === name);
   }
 
   get failed(): boolean {

@@ -3,7 +3,15 @@ import type { ChestXrayAiConfig } from '../config';
 import type { DisplayedImage } from '../utils/radiographPixelsFromViewport';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
-export type AnalysisStatus = 'idle' | 'waiting-for-image' | 'running' | 'done' | 'error' | 'not-applicable';
+export type AnalysisStatus =
+  | 'idle'
+  | 'waiting-for-image'
+  | 'running'
+  | 'done'
+  /** The chest-film gate refused the image: the message says why; no result. */
+  | 'refused'
+  | 'error'
+  | 'not-applicable';
 
 export interface ModelState {
   status: ModelStatus;
@@ -23,13 +31,22 @@ export interface ActiveImageState extends DisplayedImage {
   viewportId: string;
 }
 
+/** 'by-finding': each shown map in its own single hue; or one colour scale for all. */
+export type HeatmapColouring = 'by-finding' | ColormapName;
+
 export interface HeatmapSettings {
   /** Findings whose heatmap is on, in the order they were turned on. */
   visible: string[];
   opacity: number;
   threshold: number;
-  colormap: ColormapName;
+  colormap: HeatmapColouring;
+  /** Filled colour, or outline: isolines only, the film untouched between them. */
+  style: 'fill' | 'outline';
+  /** All our overlays hidden for a moment (a hotkey), the choices kept. */
+  hidden: boolean;
 }
+
+export type FindingOrder = 'model' | 'score';
 
 export interface AnalysisState {
   status: AnalysisStatus;
@@ -52,4 +69,8 @@ export interface ChestXrayAiState {
   heatmaps: HeatmapSettings;
   /** Findings drawn on the active viewport right now. */
   drawn: string[];
+  /** Shown findings whose map has nothing above the display threshold on this image. */
+  emptyMaps: string[];
+  /** How the panel lists findings; remembered across sessions. */
+  findingOrder: FindingOrder;
 }

@@ -36,4 +36,5 @@ export interface ViewportLike {
   removeActors?(uids: string[]): void;
   addImages?(inputs: ImageLayerInput[]): void;
   render?(): void;
+  worldToCanvas?(world: readonly number[]): [number, number];
 }

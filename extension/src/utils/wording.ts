@@ -30,3 +30,10 @@ export function percentText(fraction: number): string {
   const text = (fraction * 100).toFixed(1);
   return `${text.endsWith('.0') ? text.slice(0, -2) : text}%`;
 }
+
+/** A finding's name for a reader: the manifest's display name, else the label made readable. */
+export function findingDisplayName(name: string, displayName?: string): string {
+  if (displayName) return displayName;
+  const words = name.replace(/_/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

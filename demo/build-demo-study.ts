@@ -15,7 +15,7 @@ import { DicomMessage, DicomMetaDictionary, EXPLICIT_VR_LE, fileMeta as part10Me
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'demo', 'data');
 /** Bumped when the output format changes, so stale caches are rebuilt. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** UID under the ISO "2.25" UUID arc, derived from a fixed demo namespace and a name. */
 export function demoUid(name: string): string {
@@ -27,8 +27,14 @@ export function demoUid(name: string): string {
 interface NihImage {
   file: string;
   imageIndex: string;
-  view: 'PA' | 'AP';
+  view: 'PA' | 'AP' | 'LL';
   labels: string;
+  /**
+   * Set for a film whose header the demo changes on purpose (no licence-clean lateral film is
+   * available, so a PA film is labelled lateral to show the chest-film gate): why, shown in its
+   * series description.
+   */
+  relabelled?: string;
   age: number;
   sex: 'M' | 'F';
   /** NIH's OriginalImage[Width,Height] and OriginalImagePixelSpacing[x,y] (mm) before their resize. */
@@ -99,6 +105,21 @@ const NIH_IMAGES: NihImage[] = [
   },
 ];
 
+/** Films whose header the demo changes on purpose, after the real ones (so series numbers stay). */
+const RELABELLED_IMAGES: NihImage[] = [
+  {
+    file: 'jrzech__00001968_000.png',
+    imageIndex: '00001968_000',
+    view: 'LL',
+    labels: 'Pneumothorax',
+    age: 43,
+    sex: 'F',
+    originalSize: [2742, 2991],
+    originalSpacing: [0.143, 0.143],
+    relabelled: 'DEMO: a PA film labelled LATERAL in its header, to show the chest-film gate',
+  },
+];
+
 const RG1_FILE = 'pydicom-data__RG1_J2KI.dcm';
 
 const STUDY = {
@@ -153,8 +174,10 @@ function nihInstance(img: NihImage, seriesNumber: number): { instance: DemoInsta
     +((img.originalSize[1] * img.originalSpacing[1]) / rows).toFixed(4),
     +((img.originalSize[0] * img.originalSpacing[0]) / columns).toFixed(4),
   ];
-  const sopInstanceUid = demoUid(`nih/${img.imageIndex}/instance`);
-  const description = `NIH ${img.imageIndex} ${img.view} (NIH labels: ${img.labels.replace(/\|/g, ', ')})`;
+  const key = img.relabelled ? `${img.imageIndex}-${img.view}` : img.imageIndex;
+  const sopInstanceUid = demoUid(`nih/${key}/instance`);
+  const description =
+    img.relabelled ?? `NIH ${img.imageIndex} ${img.view} (NIH labels: ${img.labels.replace(/\|/g, ', ')})`;
   const dataset: Record<string, unknown> = {
     _vrMap: { PixelData: 'OB' },
     SpecificCharacterSet: 'ISO_IR 100',
@@ -178,10 +201,12 @@ function nihInstance(img: NihImage, seriesNumber: number): { instance: DemoInsta
     PatientID: STUDY.PatientID,
     PatientBirthDate: STUDY.PatientBirthDate,
     PatientSex: STUDY.PatientSex,
+    // The NIH patient's real age at this film (NIH Data_Entry): the chest-film gate reads it.
+    PatientAge: `${String(img.age).padStart(3, '0')}Y`,
     BodyPartExamined: 'CHEST',
     ViewPosition: img.view,
     StudyInstanceUID: STUDY.StudyInstanceUID,
-    SeriesInstanceUID: demoUid(`nih/${img.imageIndex}/series`),
+    SeriesInstanceUID: demoUid(`nih/${key}/series`),
     StudyID: STUDY.StudyID,
     SeriesNumber: seriesNumber,
     InstanceNumber: 1,
@@ -214,7 +239,7 @@ function nihInstance(img: NihImage, seriesNumber: number): { instance: DemoInsta
   delete metadata.PixelData;
   delete metadata._vrMap;
   return {
-    instance: { fileName: `nih-${img.imageIndex}.dcm`, seriesNumber, description, metadata },
+    instance: { fileName: `nih-${key}.dcm`, seriesNumber, description, metadata },
     bytes,
   };
 }
@@ -332,7 +357,11 @@ export function buildDemoStudy(outDir = path.join(ROOT, '.cache', 'demo-study'),
     }
   }
   fs.mkdirSync(outDir, { recursive: true });
-  const built = [...NIH_IMAGES.map((img, i) => nihInstance(img, i + 1)), rg1Instance(NIH_IMAGES.length + 1)];
+  const built = [
+    ...NIH_IMAGES.map((img, i) => nihInstance(img, i + 1)),
+    rg1Instance(NIH_IMAGES.length + 1),
+    ...RELABELLED_IMAGES.map((img, i) => nihInstance(img, NIH_IMAGES.length + 2 + i)),
+  ];
   for (const { instance, bytes } of built) fs.writeFileSync(path.join(outDir, instance.fileName), bytes);
   const instances = built.map((b) => b.instance);
   fs.writeFileSync(

@@ -33,6 +33,7 @@ function summary(result: AnalysisResult) {
     intendedUse: result.intendedUse,
     timingsMs: result.timingsMs,
     voiSource: result.voiSource,
+    gate: result.gate,
     ...(result.model.demo ? { notice: DEMO_NOTICE } : {}),
   };
 }
@@ -43,6 +44,9 @@ function table(result: AnalysisResult): string {
     `${result.imageKey ?? ''}: ${result.model.name} ${result.model.version} on ${result.backend.toUpperCase()}`,
   );
   lines.push(`model sha256 ${result.model.sha256}`, '');
+  // The chest-film gate's cautions, before the numbers they qualify.
+  for (const caution of result.gate?.findings ?? []) lines.push(`CAUTION: ${caution.sentence}`);
+  if (result.gate?.findings.length) lines.push('');
   lines.push(`${'Finding'.padEnd(20)}${'Probability'.padStart(12)}${'Threshold'.padStart(11)}  Flag`);
   const sorted = [...result.findings].sort((a, b) => b.probability - a.probability);
   for (const f of sorted) {

@@ -18,7 +18,10 @@ window.config = {
   extensions: __CXR_EXTENSIONS__,
   modes: __CXR_MODES__,
   customizationService: {},
-  showStudyList: true,
+  // No study list: the demo serves one study through the dicomjson data source, which has no study
+  // search; OHIF's back arrow to the list ended in an error toast ("Something went wrongfalse").
+  // OHIF shows the arrow only with showStudyList (ViewerHeader: isReturnEnabled), so it is hidden.
+  showStudyList: false,
   maxNumberOfWebWorkers: 2,
   showWarningMessageForCrossOrigin: false,
   showCPUFallbackMessage: true,

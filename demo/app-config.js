@@ -9,7 +9,10 @@ window.config = {
   extensions: ['/plugins/chest-xray-ai-extension.mjs'],
   modes: ['/plugins/chest-xray-ai-mode.mjs'],
   customizationService: {},
-  showStudyList: true,
+  // No study list: the demo serves one study through the dicomjson data source, which has no study
+  // search; OHIF's back arrow to the list ended in an error toast ("Something went wrongfalse").
+  // OHIF shows the arrow only with showStudyList (ViewerHeader: isReturnEnabled), so it is hidden.
+  showStudyList: false,
   maxNumberOfWebWorkers: 2,
   showWarningMessageForCrossOrigin: false,
   showCPUFallbackMessage: true,

@@ -168,6 +168,12 @@ export interface DemoServerOptions {
    * default: the published 3.14.0-beta.6 has no descriptor loader yet (extension/README.md).
    */
   runtimeDescriptors?: boolean;
+  /**
+   * Extra app-config keys, as JavaScript source of an object literal (so it may hold functions, e.g.
+   * a customization's `$apply`), assigned over `window.config` after the demo's own keys. For tests
+   * of site configuration (test/e2e/hotkeys.test.ts rebinds a hotkey with it).
+   */
+  extraAppConfig?: string;
 }
 
 export interface DemoServer {
@@ -203,6 +209,7 @@ export function demoAppConfig(options: DemoServerOptions = {}): string {
     config = fillPlaceholder(config, 'CXR_EXTENSIONS', lists.extensions);
     config = fillPlaceholder(config, 'CXR_MODES', lists.modes);
   }
+  if (options.extraAppConfig) config += `\nObject.assign(window.config, (${options.extraAppConfig}));\n`;
   return config;
 }
 

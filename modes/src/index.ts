@@ -1,4 +1,5 @@
 import type { ExtensionParams } from '../../extension/src/ohifTypes';
+import { modeCustomizations } from './hotkeys';
 import { EXTENSION_ID, EXTENSION_VERSION, id, PANEL_ID } from './id';
 import { initToolGroups } from './initToolGroups';
 import { moreToolsSection, primarySection, toolbarButtons } from './toolbarButtons';
@@ -70,6 +71,8 @@ function modeFactory({ modeConfiguration }: { modeConfiguration?: Record<string,
     extensions: extensionDependencies(),
     hangingProtocol: 'default',
     sopClassHandlers: [ohif.sopClassHandler],
+    /** Our hotkeys, added to OHIF's defaults (modes/src/hotkeys.ts). */
+    modeCustomizations: modeCustomizations(),
     ...(modeConfiguration ?? {}),
   };
 }

@@ -80,6 +80,11 @@ export async function runPool(
         const worker = new Worker(script, { workerData: init });
         pool.push(worker);
         worker.on('error', fail);
+        worker.on('exit', (code) => {
+          if (!failed && (queue.length > 0 || running > 0)) {
+            fail(new EngineError('inference-failed', `an evaluation worker stopped (exit code ${code})`));
+          }
+        });
         worker.on('message', (message: FromWorker) => {
           if (failed) return;
           if (message.type === 'failed') return fail(new EngineError('inference-failed', message.message));

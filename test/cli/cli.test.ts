@@ -65,27 +65,32 @@ describe('cli predict', () => {
     expect(stdout).toMatch(/Cardiomegaly/);
   });
 
-  it('writes one heatmap PNG per finding, the size of the image, coloured only where the map is hot', async () => {
+  it('writes one labelled heatmap PNG per finding and image, named after both, coloured only where hot', async () => {
     const dir = join(work, 'heatmaps');
-    const { code } = await cli(
-      'predict',
-      nihPng('txv__00000001_000.png'),
-      '--heatmaps',
-      dir,
-      '--heatmap-threshold',
-      '0',
-    );
-    expect(code).toBe(0);
+    const images = ['txv__00000001_000', 'txv__00027426_000'];
+    for (const image of images) {
+      const { code } = await cli('predict', nihPng(`${image}.png`), '--heatmaps', dir, '--heatmap-threshold', '0');
+      expect(code).toBe(0);
+    }
+    // Two images into one folder: 2 x 14 files, none overwritten.
     const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
-    expect(files).toHaveLength(14);
-    const png = PNG.sync.read(readFileSync(join(dir, files[0])));
-    expect([png.width, png.height]).toEqual([512, 512]);
+    expect(files).toHaveLength(28);
+    for (const image of images) {
+      expect(files).toContain(`${image}__Cardiomegaly.png`);
+      expect(files).toContain(`${image}__Pleural_Thickening.png`);
+    }
+    const png = PNG.sync.read(readFileSync(join(dir, `${images[0]}__Cardiomegaly.png`)));
+    // The image at its own size, the caption band (name, score, legend, DEMO label) below it.
+    expect(png.width).toBe(512);
+    expect(png.height).toBeGreaterThan(512);
     let coloured = 0;
-    for (let i = 0; i < png.width * png.height; i++) {
+    for (let i = 0; i < png.width * 512; i++) {
       const [r, g, b] = png.data.subarray(4 * i, 4 * i + 3);
       if (r !== g || g !== b) coloured++;
     }
     expect(coloured).toBeGreaterThan(0);
+    const other = PNG.sync.read(readFileSync(join(dir, `${images[1]}__Cardiomegaly.png`)));
+    expect(Buffer.compare(png.data, other.data)).not.toBe(0);
   });
 
   it('dumps the very input tensor the engine ran, with its outputs, for the exporter', async () => {

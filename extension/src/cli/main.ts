@@ -5,7 +5,13 @@
  *   evaluate <folder> --labels <Data_Entry.csv> [--model <manifest.json>] [--json]
  */
 import { parseArgs } from 'node:util';
-import { COLORMAP_NAMES, EngineError, HEATMAP_THRESHOLD_RANGE, isColormapName } from '../engine';
+import {
+  COLORMAP_NAMES,
+  DEFAULT_HEATMAP_THRESHOLD,
+  EngineError,
+  HEATMAP_THRESHOLD_RANGE,
+  isColormapName,
+} from '../engine';
 import { predict } from './commands/predict';
 import {
   runValidationCommand,
@@ -17,7 +23,7 @@ import { OutputPathError } from './io/outputPaths';
 
 const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repository):
   cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
-                 [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold 0.15] [--threads N] [--dump-tensors <dir>]
+                 [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold ${DEFAULT_HEATMAP_THRESHOLD}] [--threads N] [--dump-tensors <dir>]
 ${VALIDATION_USAGE}
 
 The default model is the demo model (untrained weights: not for diagnostic use).`;
@@ -49,7 +55,8 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       heatmaps: { type: 'string' },
       colormap: { type: 'string', default: 'jet' },
-      'heatmap-threshold': { type: 'string', default: '0.15' },
+      // The viewer's default (the engine's), so CLI PNGs and the panel tint the same fraction.
+      'heatmap-threshold': { type: 'string', default: String(DEFAULT_HEATMAP_THRESHOLD) },
       'dump-tensors': { type: 'string' },
       ...VALIDATION_OPTIONS,
       threads: { type: 'string' },

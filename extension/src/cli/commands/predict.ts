@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { allHeatmaps, type AnalysisResult, type ColormapName, displayIntensities } from '../../engine';
-import { heatmapPng } from '../heatmapPng';
+import { basename, extname, join } from 'node:path';
+import {
+  allHeatmaps,
+  type AnalysisResult,
+  type ColormapName,
+  displayIntensities,
+  type FindingSpec,
+} from '../../engine';
+import { findingDisplayName, heatmapPng } from '../heatmapPng';
 import { checkOutputDir } from '../io/outputPaths';
 import { readImageFile } from '../io/readImageFile';
 import { loadModelFromDisk } from '../nodeModel';
@@ -62,15 +68,32 @@ function table(result: AnalysisResult): string {
   return lines.join('\n');
 }
 
-async function writeHeatmaps(dir: string, options: PredictOptions, result: AnalysisResult, display: Float32Array) {
+/** `<image basename>__<Finding>.png`: PNGs of several images share a folder without overwriting. */
+export function heatmapFileName(imageFile: string, finding: string): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${safe(basename(imageFile, extname(imageFile)))}__${safe(finding)}.png`;
+}
+
+async function writeHeatmaps(
+  dir: string,
+  options: PredictOptions,
+  result: AnalysisResult,
+  display: Float32Array,
+  specs: readonly FindingSpec[],
+) {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const heatmap of allHeatmaps(result)) {
-    const path = join(dir, `${heatmap.finding}.png`);
-    await writeFile(
-      path,
-      heatmapPng(display, heatmap, { colormap: options.colormap, threshold: options.heatmapThreshold, opacity: 0.5 }),
-    );
+    const path = join(dir, heatmapFileName(options.file, heatmap.finding));
+    const finding = result.findings.find((f) => f.name === heatmap.finding);
+    const label = {
+      title: findingDisplayName(heatmap.finding, specs.find((f) => f.name === heatmap.finding)?.displayName),
+      probability: finding?.probability ?? Number.NaN,
+      cutoff: finding?.threshold ?? Number.NaN,
+      demo: result.model.demo,
+    };
+    const look = { colormap: options.colormap, threshold: options.heatmapThreshold, opacity: 0.5 };
+    await writeFile(path, heatmapPng(display, heatmap, look, label));
     written.push(path);
   }
   return written;
@@ -102,7 +125,13 @@ export async function predict(options: PredictOptions): Promise<void> {
   try {
     const result = await model.analyze(pixels, { keepInput: options.dumpTensorsDir !== undefined });
     const written = options.heatmapsDir
-      ? await writeHeatmaps(options.heatmapsDir, options, result, displayIntensities(pixels).values)
+      ? await writeHeatmaps(
+          options.heatmapsDir,
+          options,
+          result,
+          displayIntensities(pixels).values,
+          model.manifest.findings,
+        )
       : [];
     if (options.dumpTensorsDir) await dumpTensors(options.dumpTensorsDir, result);
     if (options.json) {

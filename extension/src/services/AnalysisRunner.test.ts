@@ -162,6 +162,35 @@ describe('AnalysisRunner', () => {
     expect(runner.stateFor(B.sopInstanceUid)).toMatchObject({ status: 'error', details: 'HTTP 404' });
   });
 
+  it('analyses an image whose load succeeded although its display then threw IMAGE_LOAD_ERROR', async () => {
+    // OHIF 3.13: a file with VOI LUT Function LINEAR_EXACT loads, then StackViewport throws
+    // "Invalid VOI LUT function" setting its VOI range and reports IMAGE_LOAD_ERROR for it.
+    const { runner, viewport, pending, cornerstone } = setup();
+    viewport.showImage(A.imageId, { load: false });
+    const run = runner.analyse(activeOf(A));
+    await tick();
+    viewport.finishLoading();
+    const target = (cornerstone as unknown as { eventTarget: EventTarget }).eventTarget;
+    target.dispatchEvent(
+      new CustomEvent('IMAGE_LOAD_ERROR', {
+        detail: { imageId: A.imageId, error: new Error('Invalid VOI LUT function') },
+      }),
+    );
+    await tick();
+    expect(pending).toHaveLength(1);
+    expect(pending[0].pixels.imageKey).toBe(A.sopInstanceUid);
+    pending[0].finish({});
+    await run;
+    expect(runner.stateFor(A.sopInstanceUid).status).toBe('done');
+    // Asked again later (the failure is remembered), the loaded image is still analysed.
+    const again = runner.analyse(activeOf(A), { force: true });
+    await tick();
+    expect(pending).toHaveLength(2);
+    pending[1].finish({});
+    await again;
+    expect(runner.stateFor(A.sopInstanceUid).status).toBe('done');
+  }, 10_000);
+
   it('refuses an image above the pixel budget before the model runs', async () => {
     const { viewport, pending } = setup();
     const images = new Map([A].map((i) => [i.imageId, i]));

@@ -209,7 +209,33 @@ export class AnalysisRunner {
       const started = Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
-      const onFailure = (technical: string) => finish(() => reject(new ImageLoadFailed(technical)));
+      /** The active image's pixels if the viewport holds that image object now. */
+      const read = (): RadiographPixels | undefined => {
+        const viewport = this.deps.getViewport(active.viewportId);
+        const got = viewport ? radiographPixelsFromViewport(this.deps.cornerstone(), viewport) : undefined;
+        return got && got.image.imageId === active.imageId && got.image.imageKey === active.imageKey
+          ? got.pixels
+          : undefined;
+      };
+      /**
+       * Cornerstone reported a failure for this imageId. StackViewport also sends IMAGE_LOAD_ERROR
+       * when the image loaded but its display threw afterwards (OHIF 3.13: a VOI LUT Function of
+       * LINEAR_EXACT reaches the image as "L", and setting the VOI range throws "Invalid VOI LUT
+       * function"): the image object is then in the viewport already, and its pixels are whole.
+       */
+      const onFailure = (technical: string) => {
+        let pixels: RadiographPixels | undefined;
+        try {
+          pixels = this.gate.isCurrent(token) ? read() : undefined;
+        } catch (error) {
+          return finish(() => reject(error));
+        }
+        if (pixels) {
+          const loaded = pixels;
+          return finish(() => resolve(loaded));
+        }
+        finish(() => reject(new ImageLoadFailed(technical)));
+      };
       const finish = (settle: () => void) => {
         if (settled) return;
         settled = true;
@@ -222,16 +248,15 @@ export class AnalysisRunner {
       const attempt = () => {
         timer = undefined;
         if (!this.gate.isCurrent(token)) return finish(() => reject(new StaleRequest()));
-        let got: ReturnType<typeof radiographPixelsFromViewport>;
+        let pixels: RadiographPixels | undefined;
         try {
-          const viewport = this.deps.getViewport(active.viewportId);
-          got = viewport ? radiographPixelsFromViewport(this.deps.cornerstone(), viewport) : undefined;
+          pixels = read();
         } catch (error) {
           return finish(() => reject(error));
         }
-        if (got && got.image.imageId === active.imageId && got.image.imageKey === active.imageKey) {
-          const pixels = got.pixels;
-          finish(() => resolve(pixels));
+        if (pixels) {
+          const loaded = pixels;
+          finish(() => resolve(loaded));
         } else if (this.loadFailures.has(active.imageId)) {
           onFailure(this.loadFailures.get(active.imageId)!);
         } else if (Date.now() - started > IMAGE_LOAD_TIMEOUT_MS) {

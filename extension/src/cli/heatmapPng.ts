@@ -103,7 +103,7 @@ export function heatmapPng(
   const cut = Math.min(1, Math.max(0, options.threshold));
 
   const positive = label.probability >= label.cutoff;
-  const line1 = `${label.title}: ${percent(label.probability)} (cut-off ${percent(label.cutoff)}${positive ? ', above' : ''})`;
+  const line1 = `${label.title}: ${percent(label.probability)}, ${positive ? 'at or above' : 'below'} its cut-off ${percent(label.cutoff)}`;
   const warning = label.demo ? DEMO_PNG_LABEL : MODEL_PNG_LABEL;
 
   const barX = pad;

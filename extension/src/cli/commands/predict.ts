@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import {
-  allHeatmaps,
   type AnalysisResult,
   type ColormapName,
   displayIntensities,
   type FindingSpec,
+  smoothHeatmapForFinding,
 } from '../../engine';
 import { findingDisplayName, heatmapPng } from '../heatmapPng';
 import { checkOutputDir } from '../io/outputPaths';
@@ -83,7 +83,9 @@ async function writeHeatmaps(
 ) {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  for (const heatmap of allHeatmaps(result)) {
+  // The viewer's display maps (smooth interpolation of the coarse grid; values unchanged).
+  const maps = result.findings.map((_, i) => smoothHeatmapForFinding(result, i));
+  for (const heatmap of maps) {
     const path = join(dir, heatmapFileName(options.file, heatmap.finding));
     const finding = result.findings.find((f) => f.name === heatmap.finding);
     const label = {

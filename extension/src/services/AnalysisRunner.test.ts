@@ -162,6 +162,34 @@ describe('AnalysisRunner', () => {
     expect(runner.stateFor(B.sopInstanceUid)).toMatchObject({ status: 'error', details: 'HTTP 404' });
   });
 
+  it('names the transfer syntax the loader has no decoder for', async () => {
+    const { runner, viewport, cornerstone } = setup();
+    const target = (cornerstone as unknown as { eventTarget: EventTarget }).eventTarget;
+    viewport.showImage(A.imageId, { load: false });
+    const run = runner.analyse(activeOf(A));
+    await tick();
+    target.dispatchEvent(
+      new CustomEvent('CORNERSTONE_IMAGE_LOAD_FAILED', {
+        detail: { imageId: A.imageId, error: new Error('No decoder for transfer syntax 1.2.840.10008.1.2.4.100') },
+      }),
+    );
+    target.dispatchEvent(
+      new CustomEvent('IMAGE_LOAD_ERROR', { detail: { imageId: A.imageId, error: "Couldn't decode" } }),
+    );
+    await run;
+    const expected = {
+      status: 'error',
+      message: expect.stringMatching(
+        /compressed in a way the viewer does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.4\.100\)/,
+      ),
+      details: 'No decoder for transfer syntax 1.2.840.10008.1.2.4.100',
+    };
+    expect(runner.stateFor(A.sopInstanceUid)).toMatchObject(expected);
+    // Asked again: the loader's words are kept, not the viewport's "Couldn't decode" after them.
+    await runner.analyse(activeOf(A), { force: true });
+    expect(runner.stateFor(A.sopInstanceUid)).toMatchObject(expected);
+  });
+
   it('analyses an image whose load succeeded although its display then threw IMAGE_LOAD_ERROR', async () => {
     // OHIF 3.13: a file with VOI LUT Function LINEAR_EXACT loads, then StackViewport throws
     // "Invalid VOI LUT function" setting its VOI range and reports IMAGE_LOAD_ERROR for it.

@@ -47,7 +47,14 @@ function failureText(error: unknown): string {
 /** The image could not be loaded by the viewer (Cornerstone's IMAGE_LOAD_FAILED / IMAGE_LOAD_ERROR). */
 export class ImageLoadFailed extends EngineError {
   constructor(readonly technical: string) {
-    super('image-unsupported', 'This file is damaged or is not a DICOM image: the viewer could not load it.');
+    // The loader names a transfer syntax it has no decoder for; anything else is a damaged file.
+    const syntax = /No decoder for transfer syntax ([0-9.]+)/.exec(technical)?.[1];
+    super(
+      'image-unsupported',
+      syntax
+        ? `This image is compressed in a way the viewer does not read (transfer syntax ${syntax}).`
+        : 'This file is damaged or is not a DICOM image: the viewer could not load it.',
+    );
   }
 }
 
@@ -98,7 +105,9 @@ export class AnalysisRunner {
       for (const item of items) {
         if (!item || typeof item.imageId !== 'string') continue;
         const technical = failureText(item.error ?? item.reason);
-        this.loadFailures.set(item.imageId, technical);
+        // The viewport's "Couldn't decode" after the loader's own report would hide the loader's words.
+        if (!(technical === "Couldn't decode" && this.loadFailures.has(item.imageId)))
+          this.loadFailures.set(item.imageId, technical);
         for (const waiter of this.failureWaiters.get(item.imageId) ?? []) waiter(technical);
       }
     };

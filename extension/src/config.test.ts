@@ -1,4 +1,4 @@
-import { COLORMAP_NAMES, HEATMAP_THRESHOLD_RANGE } from './engine';
+import { COLORMAP_NAMES, DEFAULT_MAX_PIXELS, HEATMAP_THRESHOLD_RANGE } from './engine';
 import { DEFAULT_CONFIG, resolveConfig } from './config';
 
 describe('resolveConfig', () => {
@@ -32,5 +32,12 @@ describe('resolveConfig', () => {
     for (const name of COLORMAP_NAMES) expect(resolveConfig({ defaultColormap: name }).defaultColormap).toBe(name);
     expect(resolveConfig({ defaultColormap: 'rainbow' }).defaultColormap).toBe(DEFAULT_CONFIG.defaultColormap);
     expect(resolveConfig({ defaultHeatmapThreshold: 0.999 }).defaultHeatmapThreshold).toBe(HEATMAP_THRESHOLD_RANGE.max);
+  });
+
+  it('takes a positive integer pixel budget, else the engine default', () => {
+    expect(resolveConfig({}).maxPixels).toBe(DEFAULT_MAX_PIXELS);
+    expect(resolveConfig({ maxPixels: 100_000_000 }).maxPixels).toBe(100_000_000);
+    for (const bad of [0, -5, 1.5, '60000000', Number.NaN, Infinity])
+      expect(resolveConfig({ maxPixels: bad }).maxPixels).toBe(DEFAULT_MAX_PIXELS);
   });
 });

@@ -1,6 +1,7 @@
 import {
   clampHeatmapThreshold,
   DEFAULT_HEATMAP_THRESHOLD,
+  DEFAULT_MAX_PIXELS,
   isColormapName,
   type BackendPreference,
   type GateAction,
@@ -48,6 +49,8 @@ export interface ChestXrayAiConfig {
   gatePolicy: GatePolicy;
   /** Modalities the panel accepts (single-frame projection radiographs). */
   modalities: string[];
+  /** Largest image (rows x columns x frames) one analysis takes; default the engine's 60 megapixels. */
+  maxPixels: number;
 }
 
 export const DEFAULT_CONFIG: ChestXrayAiConfig = {
@@ -62,6 +65,7 @@ export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   findingOrder: 'model',
   gatePolicy: {},
   modalities: ['CR', 'DX'],
+  maxPixels: DEFAULT_MAX_PIXELS,
 };
 
 function pick<T>(value: unknown, check: (v: unknown) => boolean, fallback: T): T {
@@ -109,10 +113,15 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
       pick(merged.defaultHeatmapThreshold, isFraction, d.defaultHeatmapThreshold),
     ),
     defaultColormap: pick(merged.defaultColormap, (v) => v === 'by-finding' || isColormapName(v), d.defaultColormap),
-    defaultHeatmapStyle: pick(merged.defaultHeatmapStyle, (v) => v === 'fill' || v === 'outline', d.defaultHeatmapStyle),
+    defaultHeatmapStyle: pick(
+      merged.defaultHeatmapStyle,
+      (v) => v === 'fill' || v === 'outline',
+      d.defaultHeatmapStyle,
+    ),
     autoShowHeatmaps: pick(merged.autoShowHeatmaps, (v) => v === 'above-cutoff' || v === 'none', d.autoShowHeatmaps),
     findingOrder: pick(merged.findingOrder, (v) => v === 'model' || v === 'score', d.findingOrder),
     gatePolicy: gatePolicyOf(merged.gatePolicy),
     modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
+    maxPixels: pick(merged.maxPixels, (v) => Number.isSafeInteger(v) && (v as number) > 0, d.maxPixels),
   };
 }

@@ -81,6 +81,7 @@ export class ChestXrayAiService {
       },
       onChange: changed,
       analyzeOptions: () => ({ gatePolicy: this.config.gatePolicy }),
+      maxPixels: () => this.config.maxPixels,
     });
     this.findingOrder = rememberedFindingOrder(this.config.findingOrder);
   }

@@ -22,6 +22,12 @@ export {
   clampHeatmapThreshold,
   DEFAULT_HEATMAP_THRESHOLD,
 } from './heatmap/displayBounds';
-export { assessChestFilm, DEFAULT_GATE_POLICY, DEFAULT_POPULATION } from './gate/assessChestFilm';
+export {
+  assessChestFilm,
+  DEFAULT_GATE_POLICY,
+  DEFAULT_POPULATION,
+  modalityRefusal,
+  PROJECTION_MODALITIES,
+} from './gate/assessChestFilm';
 export { FINDING_HUES, findingHue, hueCss } from './heatmap/findingHues';
 export { smoothHeatmapForFinding } from './heatmap/smoothHeatmap';

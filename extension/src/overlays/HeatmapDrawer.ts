@@ -131,8 +131,11 @@ export class HeatmapDrawer {
       const maps = this.mapsOf(result);
       const cut = clampHeatmapThreshold(threshold) * result.heatmapFullScale;
       this.empty = { imageKey: active.imageKey, findings: visible.filter((f) => (maps.get(f)?.max ?? 0) < cut) };
+      // A caption only where its map shows something: an empty map gets its note in the panel.
       const captions = new Map(
-        result.findings.map((f) => [f.name, `${displayName(f.name)} ${percentText(f.probability)}`] as const),
+        result.findings
+          .filter((f) => !this.empty?.findings.includes(f.name))
+          .map((f) => [f.name, `${displayName(f.name)} ${percentText(f.probability)}`] as const),
       );
       this.layers.sync({
         viewport,

@@ -52,8 +52,13 @@ export class FindingLabels {
     });
     const { utilities, Enums } = this.cornerstone();
     const place = () => {
+      // Through the rendered vtkImageData: Cornerstone 5.6.8's imageToWorldCoords swaps row and
+      // column spacing on non-square pixels (NIH films resized to 1024 squares have them).
+      const vtkImage = viewport.getImageData?.()?.imageData;
       captions.forEach(({ peak }, i) => {
-        const world = utilities.imageToWorldCoords(baseImageId, [peak.column + 0.5, peak.row + 0.5]);
+        const world = vtkImage
+          ? vtkImage.indexToWorld([peak.column, peak.row, 0])
+          : utilities.imageToWorldCoords(baseImageId, [peak.column + 0.5, peak.row + 0.5]);
         const canvas = world && viewport.worldToCanvas?.(world);
         if (!canvas) return;
         // Beside the peak, not on it (the hottest point stays visible), and inside the viewport:

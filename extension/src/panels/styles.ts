@@ -13,7 +13,7 @@ const CSS = `
 .cxrai-warning{background:#3a3212;border:1px solid #b8a040;color:#fff0c0;padding:6px 8px;border-radius:4px}
 .cxrai-muted{color:#8fa3c0}
 .cxrai-drawn{background:#0b1a33;border-left:3px solid #5acce6;padding:4px 8px;color:#b9c9e2;font-size:12px}
-.cxrai-image{color:#8fa3c0;font-size:12px;word-break:break-all}
+.cxrai-image{color:#8fa3c0;font-size:12px;overflow-wrap:anywhere}
 .cxrai-running{display:flex;align-items:center;gap:6px}
 .cxrai-spinner{width:12px;height:12px;border:2px solid #5acce6;border-top-color:transparent;border-radius:50%;display:inline-block;animation:cxrai-spin 1s linear infinite}
 @keyframes cxrai-spin{to{transform:rotate(360deg)}}

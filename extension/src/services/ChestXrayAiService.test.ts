@@ -244,8 +244,8 @@ describe('ChestXrayAiService with fake OHIF services and the real engine', () =>
   it('refuses a modality it does not read, without running the model', async () => {
     service.configure({ modalities: ['CR'] });
     service.activate();
-    const state = await until(service, (s) => s.analysis.status === 'not-applicable');
-    expect(state.analysis.message).toContain('this image is DX');
+    const state = await until(service, (s) => s.analysis.status === 'refused');
+    expect(state.analysis.message).toBe('Not analysed. This image is DX; the model reads chest radiographs (CR).');
     expect(state.result).toBeUndefined();
     expect(counting.analysed).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { ChestXrayAiConfig } from '../config';
+import { modalityRefusal } from '../engine';
 import type { AnalysisState } from '../types';
 import type { ViewportReading } from './ActiveImageTracker';
 
@@ -12,12 +13,9 @@ export function whyNotAnalysable(reading: ViewportReading, config: ChestXrayAiCo
       message: 'Chest X-ray AI works on a single radiograph in a 2D (stack) viewport.',
     };
   }
-  const modality = reading.active.modality?.toUpperCase();
-  if (modality && !config.modalities.includes(modality)) {
-    return {
-      status: 'not-applicable',
-      message: `Chest X-ray AI reads ${config.modalities.join(' and ')} radiographs; this image is ${modality}.`,
-    };
-  }
+  // The chest-film gate's own modality check and sentence, before the model is even loaded.
+  const refusal =
+    config.gatePolicy.modality === 'off' ? undefined : modalityRefusal(reading.active.modality, config.modalities);
+  if (refusal) return { status: 'refused', message: `Not analysed. ${refusal}` };
   return undefined;
 }

@@ -37,4 +37,5 @@ export interface ViewportLike {
   addImages?(inputs: ImageLayerInput[]): void;
   render?(): void;
   worldToCanvas?(world: readonly number[]): [number, number];
+  getImageData?(): { imageData?: { indexToWorld(ijk: readonly number[]): number[] } } | undefined;
 }

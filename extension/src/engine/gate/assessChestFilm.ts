@@ -34,14 +34,25 @@ export const DEFAULT_POPULATION: Required<Pick<IntendedPopulation, 'minAgeYears'
   views: ['PA', 'AP'],
 };
 
-const PROJECTION_MODALITIES = ['CR', 'DX'];
+const upper = (value: string | undefined) => value?.trim().toUpperCase() || undefined;
+
+export const PROJECTION_MODALITIES: readonly string[] = ['CR', 'DX'];
+
+/**
+ * Why an image of this modality is not read (undefined when it is): the gate's modality check,
+ * also used by the viewer to refuse before the model is even loaded.
+ */
+export function modalityRefusal(modality: string | undefined, accepted: readonly string[] = PROJECTION_MODALITIES) {
+  const m = upper(modality);
+  if (!m || accepted.includes(m)) return undefined;
+  return `This image is ${m}; the model reads chest radiographs (${accepted.join(' or ')}).`;
+}
 const CHEST_BODY_PARTS = ['CHEST', 'THORAX', 'LUNG', 'PORT CHEST'];
 const LATERAL_VIEWS = ['LL', 'RL', 'LATERAL', 'LAT', 'LLD', 'RLD', 'LLO', 'RLO'];
 /** Smallest side a radiograph may have; the model sees 224 pixels, a real film has thousands. */
 export const MIN_SIDE_PIXELS = 256;
 const MAX_ASPECT_RATIO = 2;
 
-const upper = (value: string | undefined) => value?.trim().toUpperCase() || undefined;
 const mentions = (info: AcquisitionInfo, word: RegExp) =>
   word.test(info.seriesDescription ?? '') || word.test(info.studyDescription ?? '');
 
@@ -66,10 +77,8 @@ function raisedChecks(pixels: RadiographPixels, manifest: ModelManifest): Raised
   if ((pixels.numberOfFrames ?? 1) > 1) {
     raise('multi-frame', `This object has ${pixels.numberOfFrames} frames; the model reads a single radiograph.`);
   }
-  const modality = upper(info.modality);
-  if (modality && !PROJECTION_MODALITIES.includes(modality)) {
-    raise('modality', `This image is ${modality}; the model reads chest radiographs (CR or DX).`);
-  }
+  const modality = modalityRefusal(info.modality);
+  if (modality) raise('modality', modality);
   const bodyPart = upper(info.bodyPartExamined);
   if (bodyPart && !CHEST_BODY_PARTS.includes(bodyPart)) {
     raise('body-part', `The body part is ${bodyPart}; the model reads chest films.`);

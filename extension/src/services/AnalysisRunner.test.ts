@@ -240,4 +240,32 @@ describe('AnalysisRunner', () => {
     expect(state.message).toMatch(/2x2 pixels .* more than the 0\.0 megapixels/);
     expect(pending).toHaveLength(0);
   });
+
+  it('refuses an image whose header declares more than the budget, without waiting for its pixels', async () => {
+    const { viewport, pending } = setup();
+    const images = new Map([A].map((i) => [i.imageId, i]));
+    const base = fakeCornerstone(images);
+    const cs = {
+      ...base,
+      metaData: {
+        get: (type: string, imageId: string) =>
+          type === 'imagePixelModule' ? { rows: 30000, columns: 30000 } : base.metaData.get(type, imageId),
+      },
+    } as typeof base;
+    const { model } = heldModel();
+    const runner = new AnalysisRunner({
+      ensureModel: async () => model,
+      modelError: () => undefined,
+      getViewport: () => viewport.asViewport(),
+      cornerstone: () => cs,
+      onDelivered: () => undefined,
+      onChange: () => undefined,
+    });
+    viewport.showImage(A.imageId, { load: false });
+    const started = Date.now();
+    await runner.analyse(activeOf(A));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(runner.stateFor(A.sopInstanceUid).message).toMatch(/30000x30000 pixels .*more than the 60 megapixels/);
+    expect(pending).toHaveLength(0);
+  });
 });

@@ -186,6 +186,7 @@ export class AnalysisRunner {
   private async work(active: ActiveImageState, token: RequestToken, retryModel: boolean): Promise<AnalysisResult> {
     this.listenForLoadFailures();
     const model = await this.deps.ensureModel({ retry: retryModel });
+    this.checkDeclaredSize(active.imageId);
     const pixels = await this.waitForPixels(active, token);
     checkPixelBudget(pixels.rows, pixels.columns, {
       frames: pixels.numberOfFrames,
@@ -196,6 +197,24 @@ export class AnalysisRunner {
     // Kept even if the reader has moved on: coming back shows it without a new run.
     this.results.set(active.imageKey, result);
     return result;
+  }
+
+  /**
+   * The pixel budget against the size the header declares (Cornerstone's metadata), before the
+   * pixels are waited for: an oversized image is refused without waiting for its decode.
+   */
+  private checkDeclaredSize(imageId: string): void {
+    const { metaData } = this.deps.cornerstone();
+    const pixel = metaData.get('imagePixelModule', imageId) as { rows?: unknown; columns?: unknown } | undefined;
+    const multiframe = metaData.get('multiframeModule', imageId) as { NumberOfFrames?: unknown } | undefined;
+    const rows = Number(pixel?.rows);
+    const columns = Number(pixel?.columns);
+    if (!(rows > 0 && columns > 0)) return;
+    const frames = Number(multiframe?.NumberOfFrames);
+    checkPixelBudget(rows, columns, {
+      frames: frames > 0 ? frames : 1,
+      maxPixels: this.deps.maxPixels?.() ?? undefined,
+    });
   }
 
   /** Done and drawn in one change: the panel never sees the numbers without their heatmaps. */

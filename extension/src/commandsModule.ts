@@ -1,6 +1,8 @@
 import { SERVICE_NAME } from './id';
 import type { CommandsModule, ExtensionParams } from './ohifTypes';
+import type { HeatmapDrawer } from './overlays/HeatmapDrawer';
 import type { ChestXrayAiService } from './services/ChestXrayAiService';
+import { stepFinding } from './services/findingOrder';
 import type { FindingOrder, HeatmapColouring } from './types';
 
 /**
@@ -9,6 +11,13 @@ import type { FindingOrder, HeatmapColouring } from './types';
  */
 export default function getCommandsModule({ servicesManager }: ExtensionParams): CommandsModule {
   const service = () => servicesManager.services[SERVICE_NAME] as ChestXrayAiService;
+  const heatmaps = (change: (h: HeatmapDrawer) => void) => service().updateHeatmaps(change);
+  const stepHeatmap = (direction: 1 | -1) =>
+    heatmaps((h) => {
+      const listed = service().findings.listed(service().getState().result);
+      const next = stepFinding(listed, h.settings.visible.at(-1), direction);
+      if (next) h.showOnly([next]);
+    });
 
   const actions = {
     /** Follows the active viewport (the mode and the panel call this). */
@@ -17,24 +26,24 @@ export default function getCommandsModule({ servicesManager }: ExtensionParams):
     chestXrayAiRun: ({ force }: { force?: boolean } = {}) => service().run({ force }),
     /** Turns one finding's heatmap on or off (toggles without `visible`). Several may be on. */
     chestXrayAiShowHeatmap: ({ finding, visible }: { finding: string; visible?: boolean }) =>
-      service().setHeatmapVisible(finding, visible),
-    chestXrayAiSetOpacity: ({ opacity }: { opacity: number }) => service().setHeatmapLook({ opacity }),
-    chestXrayAiSetHeatmapThreshold: ({ threshold }: { threshold: number }) => service().setHeatmapLook({ threshold }),
-    chestXrayAiSetColormap: ({ colormap }: { colormap: HeatmapColouring }) => service().setHeatmapLook({ colormap }),
+      heatmaps((h) => h.setVisible(finding, visible)),
+    chestXrayAiSetOpacity: ({ opacity }: { opacity: number }) => heatmaps((h) => h.setLook({ opacity })),
+    chestXrayAiSetHeatmapThreshold: ({ threshold }: { threshold: number }) => heatmaps((h) => h.setLook({ threshold })),
+    chestXrayAiSetColormap: ({ colormap }: { colormap: HeatmapColouring }) => heatmaps((h) => h.setLook({ colormap })),
     /** 'fill' or 'outline' (isolines that leave the film visible). */
-    chestXrayAiSetHeatmapStyle: ({ style }: { style: 'fill' | 'outline' }) => service().setHeatmapLook({ style }),
+    chestXrayAiSetHeatmapStyle: ({ style }: { style: 'fill' | 'outline' }) => heatmaps((h) => h.setLook({ style })),
     /** 'model' order or by 'score'; remembered on this workstation. */
     chestXrayAiSetFindingOrder: ({ order }: { order: FindingOrder }) => service().setFindingOrder(order),
     // Hotkeys (the mode binds them; a site rebinds them in app-config `hotkeys`).
     /** Hides or brings back every AI overlay, keeping the choices. */
-    chestXrayAiToggleOverlays: () => service().toggleOverlays(),
+    chestXrayAiToggleOverlays: () => heatmaps((h) => h.toggleHidden()),
     /** Shows the next / previous finding's heatmap alone, in the panel's order. */
-    chestXrayAiNextHeatmap: () => service().stepHeatmap(1),
-    chestXrayAiPreviousHeatmap: () => service().stepHeatmap(-1),
+    chestXrayAiNextHeatmap: () => stepHeatmap(1),
+    chestXrayAiPreviousHeatmap: () => stepHeatmap(-1),
     /** Switches between filled maps and outlines. */
-    chestXrayAiToggleOutline: () => service().toggleOutline(),
-    chestXrayAiOpacityUp: () => service().stepOpacity(1),
-    chestXrayAiOpacityDown: () => service().stepOpacity(-1),
+    chestXrayAiToggleOutline: () => heatmaps((h) => h.toggleStyle()),
+    chestXrayAiOpacityUp: () => heatmaps((h) => h.stepOpacity(1)),
+    chestXrayAiOpacityDown: () => heatmaps((h) => h.stepOpacity(-1)),
     /** Hides every heatmap; `{ results: true }` also forgets this session's results. */
     chestXrayAiClear: ({ results }: { results?: boolean } = {}) => service().clear({ results }),
   };

@@ -4,7 +4,12 @@ import { HeatmapDrawer } from './HeatmapDrawer';
 
 describe('HeatmapDrawer settings', () => {
   const drawer = () =>
-    new HeatmapDrawer(() => fakeCornerstone(new Map()), { opacity: 0.5, threshold: 0.2, colormap: 'jet', style: 'fill' });
+    new HeatmapDrawer(() => fakeCornerstone(new Map()), {
+      opacity: 0.5,
+      threshold: 0.2,
+      colormap: 'jet',
+      style: 'fill',
+    });
 
   it('toggles findings in the order they were turned on', () => {
     const d = drawer();
@@ -21,7 +26,12 @@ describe('HeatmapDrawer settings', () => {
   it('keeps the look within its bounds and ignores unknown colour maps', () => {
     const d = drawer();
     d.setLook({ opacity: 3, threshold: 2, colormap: 'rainbow' as never });
-    expect(d.settings).toMatchObject({ opacity: 1, threshold: HEATMAP_THRESHOLD_RANGE.max, colormap: 'jet', style: 'fill' });
+    expect(d.settings).toMatchObject({
+      opacity: 1,
+      threshold: HEATMAP_THRESHOLD_RANGE.max,
+      colormap: 'jet',
+      style: 'fill',
+    });
     d.setLook({ opacity: -1, threshold: -1, colormap: 'turbo' });
     expect(d.settings).toMatchObject({ opacity: 0, threshold: 0, colormap: 'turbo' });
   });

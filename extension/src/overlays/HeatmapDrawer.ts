@@ -5,6 +5,7 @@ import {
   type AnalysisResult,
   type Heatmap,
 } from '../engine';
+import type { ChestXrayAiConfig } from '../config';
 import type { ActiveImageState, HeatmapSettings, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { describeError } from '../utils/describeError';
@@ -38,6 +39,19 @@ export class HeatmapDrawer {
   private failure?: { imageKey: string; message: string };
   /** Shown findings with nothing above the display threshold, for the image last drawn. */
   private empty?: { imageKey: string; findings: string[] };
+
+  /** The image whose default heatmaps were applied (once per visit of an image). */
+  private defaultsAppliedFor?: string;
+
+  /** A drawer with the site's initial look. */
+  static forConfig(config: ChestXrayAiConfig, cornerstone: () => Cornerstone): HeatmapDrawer {
+    return new HeatmapDrawer(cornerstone, {
+      opacity: config.defaultOpacity,
+      threshold: config.defaultHeatmapThreshold,
+      colormap: config.defaultColormap,
+      style: config.defaultHeatmapStyle,
+    });
+  }
 
   constructor(
     private readonly cornerstone: () => Cornerstone,
@@ -166,6 +180,21 @@ export class HeatmapDrawer {
   /** Drops the maps kept for the shown result (leaving the image). */
   releaseMaps(): void {
     this.maps = undefined;
+  }
+
+  /** Leaving an image: its maps go, and its choices too (the next image gets the defaults). */
+  leaveImage(): void {
+    this.releaseMaps();
+    this.showOnly([]);
+    this.defaultsAppliedFor = undefined;
+  }
+
+  /** Arriving at an image's result: the maps the site wants shown by default (or none). */
+  arriveAt(result: AnalysisResult, autoShow: ChestXrayAiConfig['autoShowHeatmaps']): void {
+    const key = result.imageKey ?? '';
+    if (this.defaultsAppliedFor === key) return;
+    this.defaultsAppliedFor = key;
+    if (autoShow === 'above-cutoff') this.showOnly(result.findings.filter((f) => f.positive).map((f) => f.name));
   }
 
   /** Display maps of the visible findings of `result`, built from its CAMs on demand. */

@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { FindingRow } from '../components/FindingRow';
 import { HeatmapControls } from '../components/HeatmapControls';
+import { HotkeyHelp } from '../components/HotkeyHelp';
 import { ImageSummary } from '../components/ImageSummary';
 import { ModelBanner } from '../components/ModelBanner';
 import { StatusLine } from '../components/StatusLine';
@@ -36,7 +37,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
   };
 
   const { model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder } = state;
-  const listed = service.listedFindings(result);
+  const listed = service.findings.listed(result);
   const byName = new Map(result?.findings.map((f) => [f.name, f]) ?? []);
   const visible = heatmaps.hidden ? [] : heatmaps.visible;
   const colourOf = (finding: string) => {
@@ -66,7 +67,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
           findingOrder={findingOrder}
           shown={visible.map((finding) => ({
             finding,
-            label: service.displayName(finding),
+            label: service.findings.displayName(finding),
             colour: colourOf(finding) ?? 'transparent',
             empty: emptyMaps.includes(finding),
           }))}
@@ -81,7 +82,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
 
       {result && drawn.length > 0 && (
         <div className="cxrai-drawn" data-testid="cxrai-drawn">
-          Heatmap on the image: <strong>{drawn.map((f) => service.displayName(f)).join(', ')}</strong>
+          Heatmap on the image: <strong>{drawn.map((f) => service.findings.displayName(f)).join(', ')}</strong>
           <span data-testid="cxrai-drawn-findings" hidden>
             {drawn.join(',')}
           </span>{' '}
@@ -97,7 +98,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
               <FindingRow
                 key={name}
                 finding={finding}
-                displayName={service.displayName(name)}
+                displayName={service.findings.displayName(name)}
                 heatmapOn={heatmaps.visible.includes(name)}
                 colour={colourOf(name)}
                 onToggleHeatmap={(f) => run('chestXrayAiShowHeatmap', { finding: f })}
@@ -119,6 +120,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
           </button>
         </div>
       )}
+      <HotkeyHelp hotkeys={service.hotkeys()} />
       <p className="cxrai-footnote">
         Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks; each
         is shown against its cut-off (the model&apos;s operating threshold).

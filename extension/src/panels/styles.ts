@@ -45,6 +45,9 @@ const CSS = `
 .cxrai-summary{display:flex;flex-direction:column;gap:4px}
 .cxrai-count{color:#e8eef8}
 .cxrai-refused{color:#ffd0cc;font-weight:600}
+.cxrai-help{color:#8fa3c0;font-size:11px}
+.cxrai-help summary{cursor:pointer}
+.cxrai-help kbd{font-family:monospace;color:#e8eef8}
 .cxrai-identity{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .cxrai-controls label{display:flex;flex-direction:column;gap:2px;color:#b9c9e2}
 .cxrai-controls label span{color:#8fa3c0;font-size:11px}

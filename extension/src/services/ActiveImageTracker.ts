@@ -12,6 +12,14 @@ export type ViewportReading =
   | { kind: 'no-image'; viewportId: string }
   | { kind: 'image'; viewport: ViewportLike; active: ActiveImageState };
 
+/** Whether two readings show the same image in the same viewport. */
+export const sameImage = (a: ViewportReading, b: ViewportReading) =>
+  a.kind === 'image' &&
+  b.kind === 'image' &&
+  a.active.viewportId === b.active.viewportId &&
+  a.active.imageId === b.active.imageId &&
+  a.active.imageKey === b.active.imageKey;
+
 export interface ActiveImageEvents {
   /** Something may have changed which image is active: re-read it. */
   onViewerChanged(): void;

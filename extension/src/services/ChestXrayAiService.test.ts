@@ -2,6 +2,9 @@ import type { LoadedModel } from '../engine';
 import type { ChestXrayAiState } from '../types';
 import { FakeStackViewport, fakeOhif, type FakeImage, type FakeOhif } from '../../../test/support/fakeOhif';
 import { countingModel, nihImage, realDemoModel, type CountingModel } from '../../../test/support/realModel';
+import getCommandsModule from '../commandsModule';
+import { SERVICE_NAME } from '../id';
+import type { ExtensionParams } from '../ohifTypes';
 import { ChestXrayAiService } from './ChestXrayAiService';
 
 /** Resolves when the service's state satisfies `ready` (checked on every change). */
@@ -19,6 +22,12 @@ function until(service: ChestXrayAiService, ready: (s: ChestXrayAiState) => bool
       resolve(state);
     });
   });
+}
+
+/** The extension's commands, as the panel and hotkeys run them, on the service in `ohif`. */
+function commands(ohif: FakeOhif, service: ChestXrayAiService) {
+  ohif.servicesManager.services[SERVICE_NAME] = service;
+  return getCommandsModule({ servicesManager: ohif.servicesManager } as ExtensionParams).actions;
 }
 
 const doneOn = (imageKey: string) => (s: ChestXrayAiState) =>
@@ -122,7 +131,7 @@ describe('ChestXrayAiService with fake OHIF services and the real engine', () =>
     service.activate();
     const state = await until(service, doneOn(a.sopInstanceUid));
     const finding = state.result!.findings[0].name;
-    service.setHeatmapVisible(finding);
+    commands(ohif, service).chestXrayAiShowHeatmap({ finding: finding });
     expect(service.getState().drawn).toEqual([finding]);
     const [layer] = viewport.getActors();
     expect(layer.uid).toContain(finding);
@@ -138,7 +147,7 @@ describe('ChestXrayAiService with fake OHIF services and the real engine', () =>
     // Heatmap choices belong to the image they were made on: B starts with none.
     expect(onB.heatmaps.visible).toEqual([]);
     expect(onB.drawn).toEqual([]);
-    service.setHeatmapVisible(finding);
+    commands(ohif, service).chestXrayAiShowHeatmap({ finding: finding });
     expect(viewport.getActors().map((x) => x.referencedId)).toEqual([expect.stringContaining(b.sopInstanceUid)]);
 
     service.clear();
@@ -159,26 +168,26 @@ describe('ChestXrayAiService with fake OHIF services and the real engine', () =>
   it('hotkey actions: next/previous map, all overlays off and on, outline, opacity steps', async () => {
     service.activate();
     const state = await until(service, doneOn(a.sopInstanceUid));
-    const listed = service.listedFindings(state.result);
-    service.stepHeatmap(1);
+    const listed = service.findings.listed(state.result);
+    commands(ohif, service).chestXrayAiNextHeatmap({});
     expect(service.getState().drawn).toEqual([listed[0]]);
-    service.stepHeatmap(1);
+    commands(ohif, service).chestXrayAiNextHeatmap({});
     expect(service.getState().drawn).toEqual([listed[1]]);
-    service.stepHeatmap(-1);
-    service.stepHeatmap(-1);
+    commands(ohif, service).chestXrayAiPreviousHeatmap({});
+    commands(ohif, service).chestXrayAiPreviousHeatmap({});
     expect(service.getState().drawn).toEqual([listed[listed.length - 1]]);
-    service.toggleOverlays();
+    commands(ohif, service).chestXrayAiToggleOverlays({});
     expect(service.getState()).toMatchObject({ drawn: [], heatmaps: { hidden: true, visible: [listed.at(-1)] } });
     expect(viewport.getActors()).toEqual([]);
-    service.toggleOverlays();
+    commands(ohif, service).chestXrayAiToggleOverlays({});
     expect(service.getState().drawn).toEqual([listed[listed.length - 1]]);
     const opacity = service.getState().heatmaps.opacity;
-    service.stepOpacity(1);
+    commands(ohif, service).chestXrayAiOpacityUp({});
     expect(service.getState().heatmaps.opacity).toBeCloseTo(Math.min(1, opacity + 0.1));
-    service.stepOpacity(-1);
-    service.stepOpacity(-1);
+    commands(ohif, service).chestXrayAiOpacityDown({});
+    commands(ohif, service).chestXrayAiOpacityDown({});
     expect(service.getState().heatmaps.opacity).toBeCloseTo(opacity - 0.1);
-    service.toggleOutline();
+    commands(ohif, service).chestXrayAiToggleOutline({});
     expect(service.getState().heatmaps.style).toBe('outline');
     // Outline: opacity only in narrow bands, zero between them.
     const fn = viewport.getActors()[0].actor.property.opacity as { points: [number, number][] };

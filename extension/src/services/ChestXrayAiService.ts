@@ -1,13 +1,14 @@
 import type { AnalysisResult } from '../engine';
 import { resolveConfig, type ChestXrayAiConfig } from '../config';
+import type { ChestXrayAiHotkey } from '../hotkeys';
 import { SERVICE_NAME } from '../id';
 import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscription } from '../ohifTypes';
 import { HeatmapDrawer } from '../overlays/HeatmapDrawer';
-import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder, HeatmapSettings } from '../types';
-import { findingDisplayName } from '../utils/wording';
-import { rememberedFindingOrder, rememberFindingOrder } from './findingOrder';
+import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder } from '../types';
+import { boundHotkeys } from './boundHotkeys';
+import { FindingList } from './FindingList';
 import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries';
-import { ActiveImageTracker, type ViewportReading } from './ActiveImageTracker';
+import { ActiveImageTracker, sameImage, type ViewportReading } from './ActiveImageTracker';
 import { AnalysisRunner } from './AnalysisRunner';
 import { loadModelInBrowser } from './loadModelInBrowser';
 import { ModelLoader, type LoadModelFn } from './ModelLoader';
@@ -20,13 +21,6 @@ const STATE_CHANGED = 'event::chestXrayAiService:stateChanged';
 export interface ChestXrayAiServiceDeps {
   loadModel?: (config: ChestXrayAiConfig) => LoadModelFn;
 }
-
-const sameImage = (a: ViewportReading, b: ViewportReading) =>
-  a.kind === 'image' &&
-  b.kind === 'image' &&
-  a.active.viewportId === b.active.viewportId &&
-  a.active.imageId === b.active.imageId &&
-  a.active.imageKey === b.active.imageKey;
 
 /**
  * The OHIF-facing facade: the service the panel reads and the commands call. It wires the parts
@@ -52,12 +46,11 @@ export class ChestXrayAiService {
   /** What the active viewport held at the last look. */
   private reading: ViewportReading = { kind: 'none' };
   private cornerstoneLibs?: Cornerstone;
-  private findingOrder: FindingOrder;
-  /** The image whose default heatmaps were applied (once per visit of an image). */
-  private defaultsAppliedFor?: string;
+  /** How the panel lists findings and names them. */
+  readonly findings: FindingList;
 
   constructor(
-    servicesManager: ServicesManager,
+    private readonly servicesManager: ServicesManager,
     private readonly extensionManager: ExtensionManager,
     configuration?: unknown,
     deps: ChestXrayAiServiceDeps = {},
@@ -76,24 +69,18 @@ export class ChestXrayAiService {
       cornerstone,
       onDelivered: (result) => {
         this.loader.logBackendNote();
-        this.applyHeatmapDefaults(result);
+        this.drawer.arriveAt(result, this.config.autoShowHeatmaps);
         this.redraw();
       },
       onChange: changed,
       analyzeOptions: () => ({ gatePolicy: this.config.gatePolicy }),
       maxPixels: () => this.config.maxPixels,
     });
-    this.findingOrder = rememberedFindingOrder(this.config.findingOrder);
+    this.findings = new FindingList(() => this.config, this.loader);
   }
 
   private newDrawer(): HeatmapDrawer {
-    const { defaultOpacity, defaultHeatmapThreshold, defaultColormap, defaultHeatmapStyle } = this.config;
-    return new HeatmapDrawer(() => this.cornerstone, {
-      opacity: defaultOpacity,
-      threshold: defaultHeatmapThreshold,
-      colormap: defaultColormap,
-      style: defaultHeatmapStyle,
-    });
+    return HeatmapDrawer.forConfig(this.config, () => this.cornerstone);
   }
 
   private get cornerstone(): Cornerstone {
@@ -105,7 +92,7 @@ export class ChestXrayAiService {
   configure(...sources: unknown[]): void {
     this.config = resolveConfig(...sources);
     this.drawer = this.newDrawer();
-    this.findingOrder = rememberedFindingOrder(this.config.findingOrder);
+    this.findings.reset();
     this.events.changed();
   }
 
@@ -144,7 +131,7 @@ export class ChestXrayAiService {
       heatmaps: this.drawer.settings,
       drawn: this.drawer.shown(active?.viewportId),
       emptyMaps: this.drawer.emptyFor(active?.imageKey),
-      findingOrder: this.findingOrder,
+      findingOrder: this.findings.order,
     };
   }
 
@@ -210,33 +197,7 @@ export class ChestXrayAiService {
     if (previous.kind !== 'image') return;
     this.runner.cancel(previous.active.viewportId);
     this.clearLayers(previous.active.viewportId);
-    this.drawer.releaseMaps();
-    // Heatmap choices belong to the image they were made on; the next image gets the defaults.
-    this.drawer.showOnly([]);
-    this.defaultsAppliedFor = undefined;
-  }
-
-  /** On arriving at an image's result: the maps the site wants shown by default (or none). */
-  private applyHeatmapDefaults(result: AnalysisResult): void {
-    const key = result.imageKey ?? '';
-    if (this.defaultsAppliedFor === key) return;
-    this.defaultsAppliedFor = key;
-    if (this.config.autoShowHeatmaps !== 'above-cutoff') return;
-    this.drawer.showOnly(result.findings.filter((f) => f.positive).map((f) => f.name));
-  }
-
-  /** A finding's name as the reader sees it (the model's display name where it has one). */
-  displayName(finding: string): string {
-    const spec = this.loader.state().status === 'ready' ? this.loader.findingSpec(finding) : undefined;
-    return findingDisplayName(finding, spec?.displayName);
-  }
-
-  /** The findings as the panel lists them: the site's selection, in model order or by score. */
-  listedFindings(result: AnalysisResult | undefined): string[] {
-    if (!result) return [];
-    const chosen = result.findings.filter((f) => !this.config.findings || this.config.findings.includes(f.name));
-    const ordered = this.findingOrder === 'score' ? [...chosen].sort((a, b) => b.probability - a.probability) : chosen;
-    return ordered.map((f) => f.name);
+    this.drawer.leaveImage();
   }
 
   // ---- actions (through the commands module) -----------------------------------------------
@@ -254,16 +215,6 @@ export class ChestXrayAiService {
     return this.runner.analyse(active, { force, retryModel: true });
   }
 
-  setHeatmapVisible(finding: string, visible?: boolean): void {
-    this.drawer.setVisible(finding, visible);
-    this.redraw();
-  }
-
-  setHeatmapLook(look: Partial<Omit<HeatmapSettings, 'visible'>>): void {
-    this.drawer.setLook(look);
-    this.redraw();
-  }
-
   /** Hides every heatmap; with `results`, also forgets the results kept for this session. */
   clear({ results = false }: { results?: boolean } = {}): void {
     this.drawer.hideAll();
@@ -273,38 +224,22 @@ export class ChestXrayAiService {
     this.events.changed();
   }
 
+  /** Our hotkeys as this viewer binds them (the site may rebind them in app-config). */
+  hotkeys(): readonly ChestXrayAiHotkey[] {
+    return boundHotkeys(this.servicesManager.services.customizationService);
+  }
+
   setFindingOrder(order: FindingOrder): void {
-    this.findingOrder = order;
-    rememberFindingOrder(order);
+    this.findings.setOrder(order);
     this.events.changed();
   }
 
-  /** Hotkey: hide or bring back every overlay of ours at once. */
-  toggleOverlays(): void {
-    this.drawer.toggleHidden();
-    this.redraw();
-  }
-
-  /** Hotkey: show the next (or previous) finding's map alone, in the panel's order. */
-  stepHeatmap(direction: 1 | -1): void {
-    const listed = this.listedFindings(this.runner.resultFor(this.active()?.imageKey));
-    if (listed.length === 0) return;
-    const current = listed.indexOf(this.drawer.settings.visible.at(-1) ?? '');
-    const next =
-      current < 0 ? (direction > 0 ? 0 : listed.length - 1) : (current + direction + listed.length) % listed.length;
-    this.drawer.showOnly([listed[next]]);
-    this.redraw();
-  }
-
-  /** Hotkey: filled maps or outlines (isolines). */
-  toggleOutline(): void {
-    this.drawer.toggleStyle();
-    this.redraw();
-  }
-
-  /** Hotkey: opacity up or down a step. */
-  stepOpacity(direction: 1 | -1): void {
-    this.drawer.stepOpacity(direction);
+  /**
+   * Applies a change to the reader's heatmap choices (a command: toggle, look, hotkeys), then
+   * redraws the active image's layers.
+   */
+  updateHeatmaps(change: (heatmaps: HeatmapDrawer) => void): void {
+    change(this.drawer);
     this.redraw();
   }
 
@@ -316,7 +251,7 @@ export class ChestXrayAiService {
     const viewport = active && this.tracker.getViewport(active.viewportId);
     const result: AnalysisResult | undefined = this.runner.resultFor(active?.imageKey);
     if (active && viewport) {
-      if (result) this.drawer.draw({ active, viewport, result, displayName: (f) => this.displayName(f) });
+      if (result) this.drawer.draw({ active, viewport, result, displayName: (f) => this.findings.displayName(f) });
       else this.drawer.clear(active.viewportId, viewport);
     }
     this.events.changed();

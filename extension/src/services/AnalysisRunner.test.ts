@@ -268,4 +268,44 @@ describe('AnalysisRunner', () => {
     expect(runner.stateFor(A.sopInstanceUid).message).toMatch(/30000x30000 pixels .*more than the 60 megapixels/);
     expect(pending).toHaveLength(0);
   });
+
+  it('names a declared transfer syntax the viewer is known not to read (deflated) when its load fails', async () => {
+    const { viewport } = setup();
+    const images = new Map([A].map((i) => [i.imageId, i]));
+    const base = fakeCornerstone(images);
+    const cs = {
+      ...base,
+      metaData: {
+        get: (type: string, imageId: string) =>
+          type === 'transferSyntax'
+            ? { transferSyntaxUID: '1.2.840.10008.1.2.1.99' }
+            : base.metaData.get(type, imageId),
+      },
+    } as typeof base;
+    const { model } = heldModel();
+    const runner = new AnalysisRunner({
+      ensureModel: async () => model,
+      modelError: () => undefined,
+      getViewport: () => viewport.asViewport(),
+      cornerstone: () => cs,
+      onDelivered: () => undefined,
+      onChange: () => undefined,
+    });
+    viewport.showImage(A.imageId, { load: false });
+    const run = runner.analyse(activeOf(A));
+    await tick();
+    const target = (cs as unknown as { eventTarget: EventTarget }).eventTarget;
+    target.dispatchEvent(
+      new CustomEvent('IMAGE_LOAD_ERROR', {
+        detail: {
+          imageId: A.imageId,
+          error: new Error('loadImageFromNaturalizedMetadata: no pixel data in NATURALIZED'),
+        },
+      }),
+    );
+    await run;
+    expect(runner.stateFor(A.sopInstanceUid).message).toMatch(
+      /compressed in a way the viewer does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.1\.99\)/,
+    );
+  });
 });

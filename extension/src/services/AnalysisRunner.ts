@@ -44,11 +44,23 @@ function failureText(error: unknown): string {
   return String(error);
 }
 
+/**
+ * Transfer syntaxes the viewer's loader (OHIF 3.13, dicom-image-loader 5.6.8) does not read although
+ * it has no "No decoder" message for them: it parses a deflated dataset without inflating it.
+ */
+const VIEWER_UNREAD_SYNTAXES = new Set(['1.2.840.10008.1.2.1.99']);
+
 /** The image could not be loaded by the viewer (Cornerstone's IMAGE_LOAD_FAILED / IMAGE_LOAD_ERROR). */
 export class ImageLoadFailed extends EngineError {
-  constructor(readonly technical: string) {
-    // The loader names a transfer syntax it has no decoder for; anything else is a damaged file.
-    const syntax = /No decoder for transfer syntax ([0-9.]+)/.exec(technical)?.[1];
+  constructor(
+    readonly technical: string,
+    declaredSyntax?: string,
+  ) {
+    // The loader names a transfer syntax it has no decoder for; anything else is a damaged file,
+    // unless the header declares a syntax the loader is known not to read.
+    const syntax =
+      /No decoder for transfer syntax ([0-9.]+)/.exec(technical)?.[1] ??
+      (declaredSyntax && VIEWER_UNREAD_SYNTAXES.has(declaredSyntax) ? declaredSyntax : undefined);
     super(
       'image-unsupported',
       syntax
@@ -262,7 +274,10 @@ export class AnalysisRunner {
           const loaded = pixels;
           return finish(() => resolve(loaded));
         }
-        finish(() => reject(new ImageLoadFailed(technical)));
+        const declared = this.deps.cornerstone().metaData.get('transferSyntax', active.imageId) as
+          { transferSyntaxUID?: unknown } | undefined;
+        const syntax = typeof declared?.transferSyntaxUID === 'string' ? declared.transferSyntaxUID : undefined;
+        finish(() => reject(new ImageLoadFailed(technical, syntax)));
       };
       const finish = (settle: () => void) => {
         if (settled) return;

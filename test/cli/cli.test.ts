@@ -117,23 +117,28 @@ describe('cli predict', () => {
   it('ends bad input with one line and a non-zero exit code, never a stack trace', async () => {
     const notAnImage = join(work, 'notes.txt');
     writeFileSync(notAnImage, 'hello');
-    const rle = join(work, 'rle.dcm');
-    // Same file, transfer syntax changed to RLE Lossless (same length): a compression we do not read.
-    writeFileSync(
-      rle,
-      Buffer.from(
-        readFileSync(DX_MONO2_8BIT).toString('latin1').replace('1.2.840.10008.1.2.1\0', '1.2.840.10008.1.2.5\0'),
-        'latin1',
-      ),
-    );
+    // Same file, transfer syntax changed (same length): to one no codec has, and to RLE Lossless,
+    // which the pixel data then does not follow (a damaged file).
+    const withSyntax = (name: string, uid: string) => {
+      const file = join(work, name);
+      const bytes = readFileSync(DX_MONO2_8BIT).toString('latin1').replace('1.2.840.10008.1.2.1\0', `${uid}\0`);
+      writeFileSync(file, Buffer.from(bytes, 'latin1'));
+      return file;
+    };
+    const unknown = withSyntax('unknown.dcm', '1.2.840.10008.1.2.9');
+    const rle = withSyntax('rle.dcm', '1.2.840.10008.1.2.5');
     const brokenManifest = join(work, 'broken.json');
     writeFileSync(brokenManifest, JSON.stringify({ formatVersion: 1, name: 'x' }));
     const cases: Array<[string[], RegExp]> = [
       [['predict', join(work, 'missing.png')], /^error: No such file: .*missing\.png$/],
       [['predict', notAnImage], /^error: notes\.txt is not a DICOM, PNG or JPEG image\.$/],
       [
+        ['predict', unknown],
+        /^error: The image is compressed in a way this tool does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.9\)\.$/,
+      ],
+      [
         ['predict', rle],
-        /^error: The image is compressed in a way this tool does not read \(transfer syntax 1\.2\.840\.10008\.1\.2\.5\)\.$/,
+        /^error: The file is damaged: RLE Lossless, 1\.2\.840\.10008\.1\.2\.5 pixel data is not encapsulated\.$/,
       ],
       [
         ['predict', DX_MONO2_8BIT, '--model', brokenManifest],

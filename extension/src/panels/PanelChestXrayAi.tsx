@@ -108,13 +108,13 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
         </ul>
       )}
 
-      {active && analysis.status !== 'running' && analysis.status !== 'not-applicable' && (
+      {active && !['running', 'not-applicable', 'refused'].includes(analysis.status) && (
         <div className="cxrai-actions">
           <button
             type="button"
             className="cxrai-button"
             data-testid="cxrai-run"
-            onClick={() => run('chestXrayAiRun', { force: !!result || analysis.status === 'refused' })}
+            onClick={() => run('chestXrayAiRun', { force: !!result })}
           >
             {result ? 'Analyse again' : 'Analyse this image'}
           </button>

@@ -106,19 +106,11 @@ const NIH_IMAGES: NihImage[] = [
 ];
 
 /** Films whose header the demo changes on purpose, after the real ones (so series numbers stay). */
-const RELABELLED_IMAGES: NihImage[] = [
-  {
-    file: 'jrzech__00001968_000.png',
-    imageIndex: '00001968_000',
-    view: 'LL',
-    labels: 'Pneumothorax',
-    age: 43,
-    sex: 'F',
-    originalSize: [2742, 2991],
-    originalSpacing: [0.143, 0.143],
-    relabelled: 'DEMO: a PA film labelled LATERAL in its header, to show the chest-film gate',
-  },
-];
+const RELABELLED_IMAGES: NihImage[] = NIH_IMAGES.filter((img) => img.imageIndex === '00001968_000').map((img) => ({
+  ...img,
+  view: 'LL',
+  relabelled: 'DEMO: a PA film labelled LATERAL in its header, to show the chest-film gate',
+}));
 
 const RG1_FILE = 'pydicom-data__RG1_J2KI.dcm';
 

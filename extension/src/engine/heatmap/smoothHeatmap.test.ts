@@ -1,28 +1,8 @@
-import { inputGeometry } from '../pixels/inputGeometry';
-import type { AnalysisResult } from '../types/Analysis';
+import { resultWithCams } from './resultWithCams.fixture';
 import { heatmapForFinding } from './heatmapForFinding';
 import { smoothHeatmapForFinding } from './smoothHeatmap';
 
-function result(cams: Float32Array): AnalysisResult {
-  const geometry = inputGeometry(300, 200, {
-    outputSize: [224, 224],
-    resize: { kind: 'center-square' },
-    intensity: { kind: 'range', min: 0, max: 1 },
-  });
-  return {
-    imageKey: 'img',
-    findings: [{ name: 'F0', probability: 0.5, threshold: 0.5, positive: true, trained: true }],
-    backend: 'wasm',
-    model: { name: 'm', version: '1', sha256: '0'.repeat(64), demo: true },
-    intendedUse: 'test',
-    timingsMs: { prepareMs: 0, inferenceMs: 0, totalMs: 0 },
-    geometry,
-    voiSource: 'window',
-    cams: { data: cams, shape: [1, 1, 7, 7] },
-    probabilities: new Float32Array(1),
-    heatmapFullScale: 5,
-  } as AnalysisResult;
-}
+const result = (cams: Float32Array) => resultWithCams(cams, 1);
 
 describe('smoothHeatmapForFinding', () => {
   let seed = 3;

@@ -94,6 +94,20 @@ describe('HeatmapLayers', () => {
     expect(cornerstone.cached.size).toBe(0);
   });
 
+  it('takes a layer off the very viewport object it was added to when OHIF replaces it under the same id', () => {
+    layers.sync(request(['Mass']));
+    const replaced = viewport;
+    viewport = new FakeStackViewport('vp', images);
+    viewport.showImage(A.imageId);
+    layers.sync(request(['Mass']));
+    expect(replaced.getActors()).toEqual([]);
+    expect(viewport.getActors().map((a) => a.uid)).toEqual([`${LAYER_PREFIX}Mass`]);
+    // Gone with the viewport: forgetting the id still empties the object the layer lives on.
+    layers.forget('vp');
+    expect(viewport.getActors()).toEqual([]);
+    expect(cornerstone.cached.size).toBe(0);
+  });
+
   it('refuses a map whose size is not the image size', () => {
     const wrong = { ...map('Mass', 5), rows: 1, columns: 2, data: new Float32Array(2) };
     expect(() => layers.sync(request(['Mass'], { heatmaps: () => new Map([['Mass', wrong]]) }))).toThrow(

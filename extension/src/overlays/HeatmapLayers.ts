@@ -25,6 +25,12 @@ export interface HeatmapLayerRequest {
 }
 
 interface Layer {
+  /**
+   * The viewport object the layer was added to. OHIF replaces the object under the same id on a
+   * series switch and keeps the old one alive: removal must reach this one, not whatever the id
+   * names now, or the old object keeps the actor and its pixel array.
+   */
+  viewport: ViewportLike;
   finding: string;
   actorUID: string;
   derivedImageId: string;
@@ -85,7 +91,7 @@ export class HeatmapLayers {
     for (const [key, layer] of [...this.layers.entries()]) {
       if (!ofViewport(viewportId, key)) continue;
       const inScene = viewport.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId;
-      const stale = layer.imageKey !== imageKey || layer.baseImageId !== baseImageId;
+      const stale = layer.imageKey !== imageKey || layer.baseImageId !== baseImageId || layer.viewport !== viewport;
       // Each shown map's hue follows its place among the shown ones: re-colour when that changes.
       const moved = layer.hue !== findingHue(wanted.indexOf(layer.finding));
       if (!inScene || stale || !wanted.includes(layer.finding) || moved) this.removeLayer(viewport, key, layer);
@@ -141,9 +147,7 @@ export class HeatmapLayers {
   /** Forgets layers of a viewport that is gone (image change, viewport replaced), and their images. */
   forget(viewportId: string): void {
     for (const [key, layer] of [...this.layers.entries()]) {
-      if (!ofViewport(viewportId, key)) continue;
-      this.layers.delete(key);
-      this.uncache(layer.derivedImageId);
+      if (ofViewport(viewportId, key)) this.removeLayer(undefined, key, layer);
     }
     const label = this.labels.get(viewportId);
     if (label) removeHeatmapLabel(label);
@@ -170,9 +174,19 @@ export class HeatmapLayers {
     if (cache.getImageLoadObject?.(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
   }
 
-  private removeLayer(viewport: ViewportLike, key: string, layer: Layer): void {
+  /** Takes the layer off the object it was added to (and off `viewport`, if that is another). */
+  private removeLayer(viewport: ViewportLike | undefined, key: string, layer: Layer): void {
     this.layers.delete(key);
-    if (viewport.getActor?.(layer.actorUID)) viewport.removeActors?.([layer.actorUID]);
+    for (const target of new Set([layer.viewport, viewport])) {
+      if (target?.getActor?.(layer.actorUID)?.referencedId === layer.derivedImageId) {
+        target.removeActors?.([layer.actorUID]);
+        try {
+          target.render?.();
+        } catch {
+          // A replaced viewport may no longer render; the actor is gone from it all the same.
+        }
+      }
+    }
     this.uncache(layer.derivedImageId);
   }
 
@@ -199,6 +213,7 @@ export class HeatmapLayers {
     }
     scalars.set(heatmap.data);
     const layer: Layer = {
+      viewport,
       finding: heatmap.finding,
       actorUID: `${LAYER_PREFIX}${heatmap.finding}`,
       derivedImageId,

@@ -11,6 +11,7 @@ import {
 import type { ActiveImageState, AnalysisState, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { describeError, errorDetails } from '../utils/describeError';
+import { ImageLoadFailed, ImageLoadFailures } from './ImageLoadFailures';
 import { radiographPixelsFromViewport } from '../utils/radiographPixelsFromViewport';
 
 /** How long an image may take to load before the analysis gives up on it. */
@@ -32,44 +33,6 @@ export interface AnalysisRunnerDeps {
   maxPixels?(): number | undefined;
 }
 
-/** Cornerstone's own words for a load that failed, whatever shape its event detail has. */
-function failureText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error && typeof error === 'object') {
-    const e = error as { message?: unknown; error?: unknown; status?: unknown };
-    if (typeof e.message === 'string') return e.message;
-    if (e.error !== undefined) return failureText(e.error);
-    if (e.status !== undefined) return `status ${String(e.status)}`;
-  }
-  return String(error);
-}
-
-/**
- * Transfer syntaxes the viewer's loader (OHIF 3.13, dicom-image-loader 5.6.8) does not read although
- * it has no "No decoder" message for them: it parses a deflated dataset without inflating it.
- */
-const VIEWER_UNREAD_SYNTAXES = new Set(['1.2.840.10008.1.2.1.99']);
-
-/** The image could not be loaded by the viewer (Cornerstone's IMAGE_LOAD_FAILED / IMAGE_LOAD_ERROR). */
-export class ImageLoadFailed extends EngineError {
-  constructor(
-    readonly technical: string,
-    declaredSyntax?: string,
-  ) {
-    // The loader names a transfer syntax it has no decoder for; anything else is a damaged file,
-    // unless the header declares a syntax the loader is known not to read.
-    const syntax =
-      /No decoder for transfer syntax ([0-9.]+)/.exec(technical)?.[1] ??
-      (declaredSyntax && VIEWER_UNREAD_SYNTAXES.has(declaredSyntax) ? declaredSyntax : undefined);
-    super(
-      'image-unsupported',
-      syntax
-        ? `This image is compressed in a way the viewer does not read (transfer syntax ${syntax}).`
-        : 'This file is damaged or is not a DICOM image: the viewer could not load it.',
-    );
-  }
-}
-
 type Outcome = { ok: true; result: AnalysisResult } | { ok: false; error: unknown };
 
 /**
@@ -82,57 +45,16 @@ export class AnalysisRunner {
   /** The analysis status of one image (the one last asked for); other images read as idle. */
   private current?: { imageKey: string; viewportId: string; state: AnalysisState };
 
-  /** imageIds Cornerstone reported as failed to load, with its words; and who waits for them. */
-  private readonly loadFailures = new Map<string, string>();
-  private readonly failureWaiters = new Map<string, Set<(technical: string) => void>>();
-  private listening?: { target: EventTarget; names: string[]; listener: (event: Event) => void };
+  /** Cornerstone's load-failure reports, so a wait for pixels that will never come ends at once. */
+  private readonly loadFailures: ImageLoadFailures;
 
-  constructor(private readonly deps: AnalysisRunnerDeps) {}
-
-  /**
-   * Listens (once) to Cornerstone's load-failure events, so an analysis waiting for pixels that
-   * will never come ends as soon as Cornerstone says so, not after the timeout.
-   */
-  private listenForLoadFailures(): void {
-    if (this.listening) return;
-    const cornerstone = this.deps.cornerstone() as unknown as {
-      eventTarget?: EventTarget;
-      Enums?: { Events?: Record<string, string> };
-    };
-    const target = cornerstone.eventTarget;
-    if (!target || typeof target.addEventListener !== 'function') return;
-    const events = cornerstone.Enums?.Events ?? {};
-    const names = [
-      events.IMAGE_LOAD_FAILED ?? 'CORNERSTONE_IMAGE_LOAD_FAILED',
-      events.IMAGE_LOAD_ERROR ?? 'IMAGE_LOAD_ERROR',
-    ];
-    const listener = (event: Event) => {
-      const detail = (event as CustomEvent).detail as unknown;
-      // StackViewport.loadImages sends a list of settled results; the others one { imageId, error }.
-      const items = (Array.isArray(detail) ? detail : [detail]) as {
-        imageId?: unknown;
-        error?: unknown;
-        reason?: unknown;
-      }[];
-      for (const item of items) {
-        if (!item || typeof item.imageId !== 'string') continue;
-        const technical = failureText(item.error ?? item.reason);
-        // The viewport's "Couldn't decode" after the loader's own report would hide the loader's words.
-        if (!(technical === "Couldn't decode" && this.loadFailures.has(item.imageId)))
-          this.loadFailures.set(item.imageId, technical);
-        for (const waiter of this.failureWaiters.get(item.imageId) ?? []) waiter(technical);
-      }
-    };
-    for (const name of names) target.addEventListener(name, listener);
-    this.listening = { target, names, listener };
+  constructor(private readonly deps: AnalysisRunnerDeps) {
+    this.loadFailures = new ImageLoadFailures(deps.cornerstone);
   }
 
-  /** Stops listening to Cornerstone (the service is being destroyed). */
+  /** Stops listening to Cornerstone (leaving the mode); the next analysis listens again. */
   dispose(): void {
-    if (!this.listening) return;
-    const { target, names, listener } = this.listening;
-    for (const name of names) target.removeEventListener(name, listener);
-    this.listening = undefined;
+    this.loadFailures.dispose();
   }
 
   stateFor(imageKey: string | undefined): AnalysisState {
@@ -196,7 +118,7 @@ export class AnalysisRunner {
   }
 
   private async work(active: ActiveImageState, token: RequestToken, retryModel: boolean): Promise<AnalysisResult> {
-    this.listenForLoadFailures();
+    this.loadFailures.listen();
     const model = await this.deps.ensureModel({ retry: retryModel });
     this.checkDeclaredSize(active.imageId);
     const pixels = await this.waitForPixels(active, token);
@@ -283,9 +205,7 @@ export class AnalysisRunner {
         if (settled) return;
         settled = true;
         if (timer !== undefined) clearTimeout(timer);
-        const waiters = this.failureWaiters.get(active.imageId);
-        waiters?.delete(onFailure);
-        if (waiters?.size === 0) this.failureWaiters.delete(active.imageId);
+        stopWaiting();
         settle();
       };
       const attempt = () => {
@@ -300,17 +220,15 @@ export class AnalysisRunner {
         if (pixels) {
           const loaded = pixels;
           finish(() => resolve(loaded));
-        } else if (this.loadFailures.has(active.imageId)) {
-          onFailure(this.loadFailures.get(active.imageId)!);
+        } else if (this.loadFailures.failureOf(active.imageId) !== undefined) {
+          onFailure(this.loadFailures.failureOf(active.imageId)!);
         } else if (Date.now() - started > IMAGE_LOAD_TIMEOUT_MS) {
           finish(() => reject(new EngineError('image-unsupported', 'The image did not finish loading.')));
         } else {
           timer = setTimeout(attempt, PIXEL_POLL_MS);
         }
       };
-      let waiters = this.failureWaiters.get(active.imageId);
-      if (!waiters) this.failureWaiters.set(active.imageId, (waiters = new Set()));
-      waiters.add(onFailure);
+      const stopWaiting = this.loadFailures.onFailure(active.imageId, onFailure);
       attempt();
     });
   }

@@ -158,6 +158,7 @@ export class ChestXrayAiService {
 
   deactivate(): void {
     this.tracker.stop();
+    this.runner.dispose();
     this.leave(this.reading);
     this.reading = { kind: 'none' };
     this.events.changed();

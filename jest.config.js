@@ -1,6 +1,7 @@
 /** Unit and engine tests run in Node; browser tests (test/browser, test/e2e) drive Debian's Chromium. */
 module.exports = {
-  testEnvironment: 'node',
+  // Node, with the main realm's typed arrays (onnxruntime-node returns them): see the file.
+  testEnvironment: '<rootDir>/test/support/nodeRealmEnvironment.js',
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['**/?(*.)test.ts?(x)'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -51,7 +51,7 @@ describe('cli predict', () => {
       expect(Object.keys(f).sort()).toEqual(['name', 'positive', 'probability', 'threshold']);
       expect(f.positive).toBe(f.probability >= f.threshold);
     }
-    expect(out.backend).toBe('wasm');
+    expect(out.backend).toBe('cpu-native');
     expect(out.model.sha256).toBe(createHash('sha256').update(readFileSync(demoModel)).digest('hex'));
     expect(out.model.demo).toBe(true);
     expect(out.notice).toMatch(/DEMO WEIGHTS/);

@@ -68,7 +68,7 @@ describe('cxr-ai evaluate --report', () => {
     expect(summary.notice).toMatch(/DEMO WEIGHTS/);
     expect(summary.model.demo).toBe(true);
     expect(summary.model.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(summary.backend).toBe('wasm');
+    expect(summary.backend).toBe('cpu-native');
     expect(summary.software.version).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
     expect(Number.isNaN(Date.parse(summary.createdAt))).toBe(false);
     expect(summary.data.fileList.count).toBe(6);

@@ -13,7 +13,7 @@ export const NIH_DIR = join(__dirname, '..', '..', 'demo', 'data', 'nih');
 let shared: Promise<LoadedModel> | undefined;
 
 export function realDemoModel(): Promise<LoadedModel> {
-  shared ??= loadModelFromDisk(undefined, 1);
+  shared ??= loadModelFromDisk(undefined, 1, 'wasm');
   return shared;
 }
 

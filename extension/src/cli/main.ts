@@ -13,6 +13,7 @@ import {
   isColormapName,
 } from '../engine';
 import { predict } from './commands/predict';
+import { CLI_BACKENDS, DEFAULT_CLI_BACKEND, isCliBackend, type CliBackend } from './nodeModel';
 import {
   runValidationCommand,
   VALIDATION_COMMANDS,
@@ -25,10 +26,17 @@ const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repositor
   cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
                  [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold ${DEFAULT_HEATMAP_THRESHOLD}] [--threads N] [--dump-tensors <dir>]
 ${VALIDATION_USAGE}
+  every command that runs the model: [--backend ${CLI_BACKENDS.join('|')}] (default ${DEFAULT_CLI_BACKEND}: onnxruntime-node
+  on the CPU; wasm: onnxruntime-web's WASM backend, exactly what the viewer computes on the CPU)
 
 The default model is the demo model (untrained weights: not for diagnostic use).`;
 
 class UsageError extends Error {}
+
+function parseBackend(value: string): CliBackend {
+  if (!isCliBackend(value)) throw new UsageError(`--backend must be one of ${CLI_BACKENDS.join(', ')}`);
+  return value;
+}
 
 function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -60,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
       'dump-tensors': { type: 'string' },
       ...VALIDATION_OPTIONS,
       threads: { type: 'string' },
+      backend: { type: 'string', default: DEFAULT_CLI_BACKEND },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,12 +79,19 @@ async function main(argv: string[]): Promise<void> {
   }
   if (VALIDATION_COMMANDS.has(command)) {
     const threads = parseThreads(values.threads);
-    await runValidationCommand(command, positionals.slice(1), { ...values, threads }, (m) => new UsageError(m));
+    const backend = parseBackend(values.backend);
+    await runValidationCommand(
+      command,
+      positionals.slice(1),
+      { ...values, threads, backend },
+      (m) => new UsageError(m),
+    );
     return;
   }
   if (!target) throw new UsageError(`${command} needs a ${command === 'evaluate' ? 'folder' : 'file'}`);
   if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
   const threads = parseThreads(values.threads);
+  const backend = parseBackend(values.backend);
   if (command === 'predict') {
     const { colormap } = values;
     if (!isColormapName(colormap)) throw new UsageError(`--colormap must be one of ${COLORMAP_NAMES.join(', ')}`);
@@ -89,6 +105,7 @@ async function main(argv: string[]): Promise<void> {
       heatmapThreshold,
       dumpTensorsDir: values['dump-tensors'],
       threads,
+      backend,
     });
   } else {
     throw new UsageError(`unknown command ${command}`);

@@ -6,6 +6,7 @@ import { runPredictions } from '../evaluation/runPredictions';
 import { chooseThreshold, operatingPoint, type ThresholdRule } from '../evaluation/statistics';
 import { DEMO_NOTICE, scoresFor } from '../evaluation/summary';
 import { runLine } from './evaluate';
+import type { CliBackend } from '../nodeModel';
 
 export interface CalibrateOptions {
   folder: string;
@@ -16,6 +17,7 @@ export interface CalibrateOptions {
   sensitivity?: number;
   json: boolean;
   threads?: number;
+  backend?: CliBackend;
   workers?: number;
   progress?: boolean;
 }

@@ -5,6 +5,7 @@ import type { PredictionRow } from '../evaluation/predictionsCsv';
 import { runPredictions } from '../evaluation/runPredictions';
 import { pairedDelong, type PairedDelong } from '../evaluation/statistics';
 import { DEMO_NOTICE } from '../evaluation/summary';
+import type { CliBackend } from '../nodeModel';
 
 export interface CompareOptions {
   folder: string;
@@ -15,6 +16,7 @@ export interface CompareOptions {
   candidate: string;
   json: boolean;
   threads?: number;
+  backend?: CliBackend;
   workers?: number;
   progress?: boolean;
   reportDir?: string;

@@ -4,6 +4,7 @@ import type { Shard } from '../evaluation/imageFiles';
 import { writeReport } from '../evaluation/reportFiles';
 import { runPredictions, type PredictionRun } from '../evaluation/runPredictions';
 import { summarize, summaryTable, type Summary } from '../evaluation/summary';
+import type { CliBackend } from '../nodeModel';
 
 export interface EvaluateOptions {
   folder: string;
@@ -11,6 +12,7 @@ export interface EvaluateOptions {
   manifest?: string;
   json: boolean;
   threads?: number;
+  backend?: CliBackend;
   workers?: number;
   progress?: boolean;
   reportDir?: string;
@@ -36,7 +38,7 @@ export function runLine(run: PredictionRun): string {
   const rate = s.imagesPerSecond === undefined ? '' : `, ${s.imagesPerSecond.toFixed(2)} images/s`;
   const resumed = s.imagesResumed ? `, ${s.imagesResumed} resumed from the report` : '';
   const skipped = s.unlabelledSkipped ? `; ${s.unlabelledSkipped} images without labels skipped` : '';
-  return `ran ${s.imagesRun} images in ${s.seconds.toFixed(1)} s on ${s.workers} worker(s) x ${s.threadsPerWorker} WASM thread(s)${rate}${resumed}${skipped}`;
+  return `ran ${s.imagesRun} images in ${s.seconds.toFixed(1)} s on ${s.workers} worker(s) x ${s.threadsPerWorker} thread(s) on ${run.context.backend}${rate}${resumed}${skipped}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 import { findingDisplayName, heatmapPng } from '../heatmapPng';
 import { checkOutputDir } from '../io/outputPaths';
 import { readImageFile } from '../io/readImageFile';
-import { loadModelFromDisk } from '../nodeModel';
+import { loadModelFromDisk, type CliBackend } from '../nodeModel';
 
 export interface PredictOptions {
   file: string;
@@ -21,6 +21,7 @@ export interface PredictOptions {
   heatmapThreshold: number;
   dumpTensorsDir?: string;
   threads?: number;
+  backend?: CliBackend;
 }
 
 const DEMO_NOTICE = 'DEMO WEIGHTS (untrained, random): these numbers mean nothing clinically. Not for diagnostic use.';
@@ -123,7 +124,7 @@ export async function predict(options: PredictOptions): Promise<void> {
   if (options.heatmapsDir) await checkOutputDir(options.heatmapsDir, '--heatmaps');
   if (options.dumpTensorsDir) await checkOutputDir(options.dumpTensorsDir, '--dump-tensors');
   const pixels = await readImageFile(options.file);
-  const model = await loadModelFromDisk(options.manifest, options.threads);
+  const model = await loadModelFromDisk(options.manifest, options.threads, options.backend);
   try {
     const result = await model.analyze(pixels, { keepInput: options.dumpTensorsDir !== undefined });
     const written = options.heatmapsDir

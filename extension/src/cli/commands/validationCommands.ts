@@ -1,4 +1,5 @@
 import { parseShard } from '../evaluation/imageFiles';
+import type { CliBackend } from '../nodeModel';
 import { calibrate } from './calibrate';
 import { compare } from './compare';
 import { evaluate } from './evaluate';
@@ -30,6 +31,7 @@ export interface ValidationArgs {
   model?: string;
   json: boolean;
   threads?: number;
+  backend?: CliBackend;
   labels?: string;
   report?: string;
   workers?: string;
@@ -72,6 +74,7 @@ export async function runValidationCommand(
     manifest: args.model,
     json: args.json,
     threads: args.threads,
+    backend: args.backend,
     workers,
     progress: args.progress,
   };

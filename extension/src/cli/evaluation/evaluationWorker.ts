@@ -1,11 +1,11 @@
 /**
  * A worker thread of the evaluation pool: loads the model once (the same engine as everywhere, on
- * WASM) and analyses the images the pool hands it, one at a time. Does nothing unless started as
+ * the pool's backend) and analyses the images the pool hands it, one at a time. Does nothing unless started as
  * such a worker, so the pool can import it (which also makes tsc compile it beside the pool).
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ModelManifest } from '../../engine';
-import { loadModelFromDisk } from '../nodeModel';
+import { loadModelFromDisk, type CliBackend } from '../nodeModel';
 import { analyzeImage, type ImageOutcome } from './analyzeImage';
 
 export const WORKER_KIND = 'cxr-ai-evaluation-worker';
@@ -14,6 +14,7 @@ export interface WorkerInit {
   kind: typeof WORKER_KIND;
   manifest?: string;
   threads: number;
+  backend?: CliBackend;
 }
 
 export interface WorkerJob {
@@ -36,7 +37,7 @@ async function serve(init: WorkerInit): Promise<void> {
   if (!port) return;
   const send = (message: FromWorker) => port.postMessage(message);
   try {
-    const model = await loadModelFromDisk(init.manifest, init.threads);
+    const model = await loadModelFromDisk(init.manifest, init.threads, init.backend);
     send({ type: 'ready', manifest: model.manifest, backend: model.backend });
     port.on('message', (message: ToWorker) => {
       if (message.type === 'close') {

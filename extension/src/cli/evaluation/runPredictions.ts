@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EngineError, type ModelManifest } from '../../engine';
-import { DEFAULT_MANIFEST } from '../nodeModel';
+import { DEFAULT_MANIFEST, type CliBackend } from '../nodeModel';
 import { fileListSha256, filesOfShard, listImageFiles, type Shard } from './imageFiles';
 import { labelOf, readLabelTable, rowForFile, type LabelTable } from './labelTable';
 import { parsePredictionsCsv, predictionLine, predictionsHeader, type PredictionRow } from './predictionsCsv';
@@ -17,6 +17,7 @@ export interface PredictionOptions {
   manifest?: string;
   workers?: number;
   threads?: number;
+  backend?: CliBackend;
   /** Draw the progress bar on stderr even when it is not a terminal. */
   progress?: boolean;
   shard?: Shard;
@@ -134,7 +135,11 @@ export async function runPredictions(options: PredictionOptions): Promise<Predic
   // loaded once first (no images) to learn them.
   const done = new Set<string>();
   if (previousRun) {
-    const probe = await runPool([], { manifest: manifestPath, workers: 1, threads: 1 }, () => undefined);
+    const probe = await runPool(
+      [],
+      { manifest: manifestPath, workers: 1, threads: 1, backend: options.backend },
+      () => undefined,
+    );
     await prepare(probe.manifest, probe.backend);
     for (const row of pending) done.add(row.file);
     resumed = pending.length;
@@ -143,7 +148,7 @@ export async function runPredictions(options: PredictionOptions): Promise<Predic
   const bar = new ProgressBar(queue.length, options.progress === true || process.stderr.isTTY === true);
   const run = await runPool(
     queue,
-    { manifest: manifestPath, workers: options.workers, threads: options.threads },
+    { manifest: manifestPath, workers: options.workers, threads: options.threads, backend: options.backend },
     (outcome) => {
       if (!context) return;
       const row: PredictionRow = {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError, type ModelManifest } from '../../engine';
-import { loadModelFromDisk } from '../nodeModel';
+import { loadModelFromDisk, type CliBackend } from '../nodeModel';
 import { analyzeImage, type ImageOutcome } from './analyzeImage';
 import { WORKER_KIND, type FromWorker, type ToWorker, type WorkerInit, type WorkerJob } from './evaluationWorker';
 
@@ -12,11 +12,13 @@ export interface PoolOptions {
   /** Worker threads, each with its own model; default the machine's cores. */
   workers?: number;
   /**
-   * WASM threads per worker; default 1: parallel over images, not inside one, so that every run
+   * Threads per worker (WASM threads, or onnxruntime-node intra-op threads); default 1: parallel over images, not inside one, so that every run
    * gives bit-identical probabilities whatever its worker count (multi-threaded convolutions sum in
    * another order, about 1e-7 apart) and shards merged equal a single run exactly.
    */
   threads?: number;
+  /** The backend every worker runs (the CLI's default, cpu-native, unless given). */
+  backend?: CliBackend;
 }
 
 export interface PoolRun {
@@ -41,7 +43,7 @@ export async function runPool(
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, jobs.length)));
   const threadsPerWorker = options.threads ?? 1;
   if (workers === 1) {
-    const model = await loadModelFromDisk(options.manifest, threadsPerWorker);
+    const model = await loadModelFromDisk(options.manifest, threadsPerWorker, options.backend);
     const run = { manifest: model.manifest, backend: model.backend, workers, threadsPerWorker };
     onReady(run);
     try {
@@ -55,7 +57,12 @@ export async function runPool(
   if (!existsSync(script)) {
     throw new EngineError('inference-failed', `--workers needs the compiled CLI (no ${script}); use --workers 1.`);
   }
-  const init: WorkerInit = { kind: WORKER_KIND, manifest: options.manifest, threads: threadsPerWorker };
+  const init: WorkerInit = {
+    kind: WORKER_KIND,
+    manifest: options.manifest,
+    threads: threadsPerWorker,
+    backend: options.backend,
+  };
   const queue = [...jobs];
   const pool: Worker[] = [];
   let run: PoolRun | undefined;

@@ -15,8 +15,20 @@ export interface SelectedBackend {
   note?: string;
 }
 
-export async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<InferenceSession> {
+export async function createSession(
+  ort: Ort,
+  bytes: Uint8Array,
+  backend: BackendName,
+  nativeThreads?: number,
+): Promise<InferenceSession> {
   // onnxruntime may take ownership of the buffer; give each session its own copy.
+  if (backend === 'cpu-native') {
+    return ort.InferenceSession.create(bytes.slice(), {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      ...(nativeThreads !== undefined ? { intraOpNumThreads: nativeThreads, interOpNumThreads: 1 } : {}),
+    });
+  }
   return ort.InferenceSession.create(bytes.slice(), {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
@@ -61,7 +73,19 @@ export async function selectBackend(
   manifest: ModelManifest,
   preference: BackendPreference,
   report: (progress: LoadProgress) => void,
+  nativeThreads?: number,
 ): Promise<SelectedBackend> {
+  if (preference === 'cpu-native') {
+    report({ stage: 'session', message: 'Starting the model on the CPU (onnxruntime-node)…' });
+    const native = await createSession(ort, bytes, 'cpu-native', nativeThreads);
+    try {
+      checkModelAgainstManifest(native, manifest);
+    } catch (error) {
+      await native.release();
+      throw error;
+    }
+    return { session: native, backend: 'cpu-native' };
+  }
   report({ stage: 'session', message: 'Starting the model on the CPU (WASM)…' });
   const wasm = await createSession(ort, bytes, 'wasm');
   try {

@@ -21,7 +21,7 @@ const demoModelPath = join(DEFAULT_MANIFEST, '..', 'model.onnx');
 describe('loadModel and analyze on the demo model', () => {
   let model: LoadedModel;
   beforeAll(async () => {
-    model = await loadModelFromDisk(DEFAULT_MANIFEST, 2);
+    model = await loadModelFromDisk(DEFAULT_MANIFEST, 2, 'wasm');
   }, 60_000);
   afterAll(() => model?.dispose());
 
@@ -104,7 +104,7 @@ describe('loadModel refuses a broken model', () => {
     change(manifest);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     try {
-      await (await loadModelFromDisk(join(dir, 'manifest.json'), 1)).dispose();
+      await (await loadModelFromDisk(join(dir, 'manifest.json'), 1, 'wasm')).dispose();
     } catch (error) {
       expect(error).toBeInstanceOf(EngineError);
       return error as EngineError;

@@ -83,7 +83,14 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
 
   let selected;
   try {
-    selected = await selectBackend(ort, bytes, manifest, options.backend ?? 'webgpu-then-wasm', report);
+    selected = await selectBackend(
+      ort,
+      bytes,
+      manifest,
+      options.backend ?? 'webgpu-then-wasm',
+      report,
+      options.nativeThreads,
+    );
   } catch (error) {
     if (error instanceof EngineError) throw error;
     throw new EngineError('model-unreadable', `The model could not be started: ${String(error)}`);

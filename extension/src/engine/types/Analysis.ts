@@ -2,7 +2,11 @@ import type { GateAssessment } from './ChestFilmGate';
 import type { ModelManifest } from './ModelManifest';
 
 /** The execution provider that actually produced a result. */
-export type BackendName = 'webgpu' | 'wasm';
+/**
+ * The backend that ran: WebGPU or WASM (onnxruntime-web, browser and Node), or `cpu-native`
+ * (onnxruntime-node's CPU execution provider: the CLI's default, never in the browser).
+ */
+export type BackendName = 'webgpu' | 'wasm' | 'cpu-native';
 
 /** Which of the image's own display values mapped its pixels to intensities. */
 export type VoiSource = 'voi-lut' | 'window' | 'full-range';

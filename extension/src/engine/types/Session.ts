@@ -4,7 +4,10 @@ import type { AnalysisResult, BackendName } from './Analysis';
 import type { ModelManifest } from './ModelManifest';
 import type { RadiographPixels } from './RadiographPixels';
 
-/** The onnxruntime-web namespace in use: the browser passes its WebGPU bundle, Node the default build. */
+/**
+ * The onnxruntime namespace in use: the browser passes an onnxruntime-web bundle, the CLI
+ * onnxruntime-node (same onnxruntime-common API) or onnxruntime-web's Node build.
+ */
 export type Ort = typeof OrtModule;
 
 /** Where model bytes are kept between sessions, keyed by sha256 (the browser uses the Cache API). */
@@ -18,7 +21,9 @@ export type BackendPreference =
   | 'webgpu-then-wasm'
   /** WebGPU or nothing: a site that requires a GPU. */
   | 'webgpu'
-  | 'wasm';
+  | 'wasm'
+  /** onnxruntime-node's CPU execution provider (Node only: `ort` must be onnxruntime-node). */
+  | 'cpu-native';
 
 export interface LoadProgress {
   stage: 'manifest' | 'download' | 'session' | 'validation' | 'ready';
@@ -38,6 +43,8 @@ export interface LoadModelOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** WASM threads; defaults to what the page allows (1 without cross-origin isolation). */
   wasmThreads?: number;
+  /** Intra-op threads of the `cpu-native` backend; defaults to onnxruntime-node's choice. */
+  nativeThreads?: number;
 }
 
 export interface AnalyzeOptions {

@@ -25,6 +25,8 @@ export interface BenchFigures {
   sessionRunMs: Stats;
   heatmapsMs: Stats;
   endToEndMs: Stats;
+  /** All heatmaps into image space over session.run, image by image (the same analysis). */
+  heatmapsOverRun: Stats;
 }
 
 export function stats(samples: number[]): Stats {
@@ -68,6 +70,7 @@ export async function benchmarkModel(
     sessionRunMs: stats(run),
     heatmapsMs: stats(heatmaps),
     endToEndMs: stats(total),
+    heatmapsOverRun: stats(heatmaps.map((h, i) => h / run[i])),
   };
 }
 
@@ -82,6 +85,25 @@ export async function benchmarkSessionRun(
   for (let i = 0; i < iterations; i++) samples.push((await model.analyze(pixels)).timingsMs.inferenceMs);
   return stats(samples);
 }
+
+/**
+ * Runs each of `runs` once per round, in turn, `iterations` rounds after one warm-up round, so that
+ * load from elsewhere on the machine falls on all alike; returns each one's times, in order.
+ */
+export async function interleavedTimes(runs: (() => Promise<unknown>)[], iterations: number): Promise<number[][]> {
+  const samples: number[][] = runs.map(() => []);
+  for (let i = -1; i < iterations; i++) {
+    for (let r = 0; r < runs.length; r++) {
+      const t0 = globalThis.performance.now();
+      await runs[r]();
+      if (i >= 0) samples[r].push(globalThis.performance.now() - t0); // i = -1 is the warm-up
+    }
+  }
+  return samples;
+}
+
+/** a[i] / b[i] round by round: a ratio with its spread, not a ratio of two noisy medians. */
+export const ratioStats = (a: number[], b: number[]): Stats => stats(a.map((x, i) => x / b[i]));
 
 /**
  * session.run of the model with and without its CAM output, alternating run by run so that load

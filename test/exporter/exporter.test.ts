@@ -48,10 +48,18 @@ interface Comparison {
   images: { image: string }[];
 }
 interface ExportReport {
-  model: { sha256: string; bytes: number; float32Bytes: number; fp16Weights: boolean };
+  model: { sha256: string; bytes: number; float32Bytes: number; fp16Weights: boolean; int8: boolean };
   findings: { exported: string[]; dropped: string[]; uncalibrated: string[] };
   proof: Comparison;
   fp16: Comparison | null;
+  int8: {
+    tolerance: number;
+    accepted: boolean;
+    probabilityMaxDiff: number;
+    camMaxDiff: number;
+    wasmSessionRunMs: { float32: number | null; int8: number | null };
+    images: { image: string }[];
+  } | null;
   checkpoint: { layout: string };
 }
 
@@ -103,7 +111,16 @@ describeWithTorch('model exporter', () => {
   it('prints its usage with --help', () => {
     const run = exportModel(['--help']);
     expect(run.status).toBe(0);
-    for (const option of ['--format', '--checkpoint', '--out', '--fp16-weights', '--thresholds', '--verify-images']) {
+    for (const option of [
+      '--format',
+      '--checkpoint',
+      '--out',
+      '--fp16-weights',
+      '--int8',
+      '--int8-tolerance',
+      '--thresholds',
+      '--verify-images',
+    ]) {
       expect(run.stdout).toContain(option);
     }
   });
@@ -206,6 +223,78 @@ describeWithTorch('model exporter', () => {
     },
     SLOW,
   );
+
+  // --int8 is measured against float32 through the engine (WASM) and refused above the tolerance. These
+  // random-weight checkpoints amplify rounding (heat peaks near 40 logits; float16 weights already move
+  // them by 1e-2): int8 moves their probabilities by 0.1 to 0.6, so the default 0.01 refuses them. The
+  // accepted path is shown with --int8-tolerance 1, which any probability difference meets.
+  const int8Args = (out: string, ...extra: string[]) => [
+    '--format',
+    'chexnet',
+    '--checkpoint',
+    join(checkpoints, 'checkpoint'),
+    '--out',
+    out,
+    '--int8',
+    '--verify-images',
+    join(FIXTURES, 'jrzech__00001369_000.png'),
+    ...extra,
+  ];
+
+  it(
+    'refuses --int8 with the measured difference when int8 and float32 disagree by more than 0.01',
+    () => {
+      const out = join(work, 'int8-refused');
+      const run = exportModel(int8Args(out));
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('int8 vs float32 (engine, WASM):');
+      const refusal =
+        /--int8 refused: the int8 model's probabilities differ from float32 by (\S+) \(on .+\), more than the tolerance 0\.01; nothing was written/.exec(
+          run.stderr,
+        );
+      expect(refusal).not.toBeNull();
+      expect(Number(refusal?.[1])).toBeGreaterThan(0.01);
+      expect(existsSync(out)).toBe(false);
+      measured.push(`  int8 vs float32 (refused at 0.01): probabilities ${refusal?.[1]}`);
+    },
+    SLOW,
+  );
+
+  it(
+    'writes the int8 model, about a quarter of the bytes, when it agrees within the given tolerance',
+    () => {
+      const out = join(work, 'int8-accepted');
+      const run = exportModel(int8Args(out, '--int8-tolerance', '1'));
+      if (run.status !== 0) throw new Error(`export failed:\n${run.stdout}\n${run.stderr}`);
+      const { manifest, report, modelSha } = readExport(out);
+      expect(manifest.sha256).toBe(modelSha);
+      expect(manifest.version).toMatch(/-int8$/);
+      expect(report.model.int8).toBe(true);
+      expect(report.model.bytes / report.model.float32Bytes).toBeLessThan(0.3);
+      expect(report.int8?.accepted).toBe(true);
+      expect(report.int8?.tolerance).toBe(1);
+      expect(report.int8?.images).toHaveLength(1);
+      // A real, measured difference: not zero (it is int8), within what was accepted.
+      expect(report.int8?.probabilityMaxDiff).toBeGreaterThan(0);
+      expect(report.int8?.probabilityMaxDiff).toBeLessThanOrEqual(1);
+      expect(readFileSync(join(out, manifest.file)).includes('ConvInteger')).toBe(true);
+      expect(run.stdout).toMatch(/session\.run on WASM, median of one run per image: float32 \d+ ms, int8 \d+ ms/);
+      measured.push(
+        `  int8 vs float32 (accepted at 1): probabilities ${report.int8?.probabilityMaxDiff.toExponential(2)}, ` +
+          `CAMs ${report.int8?.camMaxDiff.toExponential(2)}; WASM session.run ${report.int8?.wasmSessionRunMs.float32} ms ` +
+          `float32, ${report.int8?.wasmSessionRunMs.int8} ms int8 (one run each)`,
+      );
+    },
+    SLOW,
+  );
+
+  it('refuses --int8 together with --fp16-weights', () => {
+    const out = join(work, 'int8-fp16');
+    const run = exportModel([...int8Args(out), '--fp16-weights']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--int8 and --fp16-weights do not combine');
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 function checkLayoutSpecifics(

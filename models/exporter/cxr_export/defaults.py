@@ -9,3 +9,5 @@ DEFAULT_VERIFY_IMAGES = [
 ]
 DEFAULT_FULL_SCALE_LOGITS = 4.0
 DEFAULT_TOLERANCE = 1e-4
+# --int8: the largest accepted |int8 - float32| probability difference on the verification images.
+DEFAULT_INT8_TOLERANCE = 0.01

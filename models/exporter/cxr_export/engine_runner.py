@@ -35,6 +35,8 @@ class EngineDump:
     probabilities: np.ndarray  # [F]
     cams: np.ndarray  # [F, h, w]
     findings: list[str]
+    inference_ms: float | None = None
+    """The engine's session.run time for this image (one run in a fresh process: noisy, for scale)."""
 
 
 def _read_f32(path: Path, shape: list[int]) -> np.ndarray:
@@ -56,6 +58,9 @@ def run_predict(command: list[str], image: Path, manifest: Path, threads: int) -
             dump_dir,
             "--threads",
             str(threads),
+            # The proof runs what the viewer runs on the CPU, not the CLI's faster native default.
+            "--backend",
+            "wasm",
         ]
         try:
             done = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=_TIMEOUT_S)
@@ -68,9 +73,14 @@ def run_predict(command: list[str], image: Path, manifest: Path, threads: int) -
         meta = json.loads((dump / "dump.json").read_text(encoding="utf-8"))
         findings = [f["name"] if isinstance(f, dict) else str(f) for f in meta["findings"]]
         cam_shape = list(meta["camShape"])
+        try:
+            inference_ms = float(json.loads(done.stdout)["timingsMs"]["inferenceMs"])
+        except (ValueError, KeyError, TypeError):
+            inference_ms = None
         return EngineDump(
             input=_read_f32(dump / "input.f32", list(meta["inputShape"])),
             probabilities=_read_f32(dump / "probabilities.f32", [len(findings)]),
             cams=_read_f32(dump / "cams.f32", cam_shape).reshape(cam_shape[1:]),
             findings=findings,
+            inference_ms=inference_ms,
         )

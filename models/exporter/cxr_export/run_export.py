@@ -21,7 +21,16 @@ from .errors import ExportError, VerificationError
 from .heat_units import logit_scale_of_cams
 from .manifest import MODEL_FILE, ManifestFields, build_manifest, intensity_for, parse_resize
 from .onnx_file import export_onnx, sha256_hex, to_fp16_weights, write_file
-from .verify import Comparison, ReferenceCache, compare_on_images, format_comparison
+from .quantize import quantize_dynamic_int8
+from .verify import (
+    Comparison,
+    Int8Comparison,
+    ReferenceCache,
+    compare_int8_to_float32,
+    compare_on_images,
+    format_comparison,
+    format_int8_comparison,
+)
 
 INPUT_SIZE = (224, 224)
 MANIFEST_FILE = "manifest.json"
@@ -142,6 +151,7 @@ def _report(
     float32_bytes: bytes,
     proof: Comparison,
     fp16: Comparison | None,
+    int8: Int8Comparison | None = None,
 ) -> dict[str, Any]:
     return {
         "checkpoint": {
@@ -157,12 +167,14 @@ def _report(
             "bytes": len(final_bytes),
             "float32Bytes": len(float32_bytes),
             "fp16Weights": bool(args.fp16_weights),
+            "int8": bool(args.int8),
         },
         "findings": {"exported": plan.names, "dropped": plan.dropped, "uncalibrated": plan.uncalibrated},
         "tolerance": args.tolerance,
         "reference": ckpt.reference.origin,
         "proof": proof.to_json(),
         "fp16": fp16.to_json() if fp16 else None,
+        "int8": int8.to_json() if int8 else None,
         "versions": _versions(),
     }
 
@@ -171,6 +183,10 @@ def run_export(args: argparse.Namespace) -> None:
     torch.set_num_threads(max(1, args.threads))  # Debian's torch otherwise uses one thread
     if not args.full_scale_logits > 0:
         raise ExportError("--full-scale-logits must be positive.")
+    if args.int8 and args.fp16_weights:
+        raise ExportError("--int8 and --fp16-weights do not combine; choose one.")
+    if not args.int8_tolerance > 0:
+        raise ExportError("--int8-tolerance must be positive.")
     try:
         resize = parse_resize(args.resize) if args.resize else None
     except ValueError as error:
@@ -186,7 +202,8 @@ def run_export(args: argparse.Namespace) -> None:
     channels = ckpt.weights.in_channels
     fields = ManifestFields(
         name=args.name or DEFAULT_NAMES[ckpt.format],
-        version=args.model_version or f"ckpt-{ckpt.sha256[:12]}" + ("-fp16" if args.fp16_weights else ""),
+        version=args.model_version
+        or f"ckpt-{ckpt.sha256[:12]}" + ("-fp16" if args.fp16_weights else "") + ("-int8" if args.int8 else ""),
         sha256="",
         channels=channels,
         input_size=INPUT_SIZE,
@@ -247,7 +264,28 @@ def run_export(args: argparse.Namespace) -> None:
                     f"  WARNING: float16 weights move probabilities by up to {fp16.probability_max_diff:.2g}; "
                     "export without --fp16-weights unless that is acceptable."
                 )
-        report = _report(args, ckpt, plan, final_bytes, float32_bytes, proof, fp16)
+        int8: Int8Comparison | None = None
+        if args.int8:
+            int8_bytes = quantize_dynamic_int8(float32_bytes)
+            _say(
+                f"--int8: {len(int8_bytes) / 1e6:.1f} MB instead of {len(float32_bytes) / 1e6:.1f} MB; "
+                f"the engine (WASM) on int8 against float32, tolerance {args.int8_tolerance:g} on probabilities:"
+            )
+            int8_manifest = _write_model(staging / "int8", int8_bytes, fields)
+            int8 = compare_int8_to_float32(
+                final_folder / MANIFEST_FILE, int8_manifest, images, command, args.threads, args.int8_tolerance
+            )
+            for line in format_int8_comparison(int8):
+                _say(line)
+            if not int8.accepted:
+                raise VerificationError(
+                    f"--int8 refused: the int8 model's probabilities differ from float32 by "
+                    f"{int8.probability_max_diff:.3g} (on {int8.probability_worst}), more than the tolerance "
+                    f"{args.int8_tolerance:g}; nothing was written. Export without --int8, or accept a larger "
+                    "difference with --int8-tolerance."
+                )
+            final_folder, final_bytes = staging / "int8", int8_bytes
+        report = _report(args, ckpt, plan, final_bytes, float32_bytes, proof, fp16, int8)
         (final_folder / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         args.out.mkdir(parents=True, exist_ok=True)
         for name in (MODEL_FILE, MANIFEST_FILE, REPORT_FILE):

@@ -121,3 +121,118 @@ def format_comparison(comparison: Comparison) -> list[str]:
         )
     lines.append(f"  largest: probabilities {comparison.probability_max_diff:.2e}, CAMs {comparison.cam_max_diff:.2e}")
     return lines
+
+
+@dataclass
+class Int8Image:
+    image: str
+    probability_max_diff: float
+    probability_worst: str
+    cam_max_diff: float
+    float32_ms: float | None
+    int8_ms: float | None
+
+
+@dataclass
+class Int8Comparison:
+    """The engine's int8 model against its float32 model, image by image (both on WASM)."""
+
+    tolerance: float
+    images: list[Int8Image]
+
+    @property
+    def probability_max_diff(self) -> float:
+        return max(c.probability_max_diff for c in self.images)
+
+    @property
+    def probability_worst(self) -> str:
+        worst = max(self.images, key=lambda c: c.probability_max_diff)
+        return f"{worst.probability_worst}, {worst.image}"
+
+    @property
+    def cam_max_diff(self) -> float:
+        return max(c.cam_max_diff for c in self.images)
+
+    @property
+    def accepted(self) -> bool:
+        return self.probability_max_diff <= self.tolerance
+
+    def median_ms(self, which: str) -> float | None:
+        values = [getattr(c, f"{which}_ms") for c in self.images]
+        known = [v for v in values if v is not None]
+        return float(np.median(known)) if known else None
+
+    def to_json(self) -> dict:
+        return {
+            "tolerance": self.tolerance,
+            "accepted": self.accepted,
+            "probabilityMaxDiff": self.probability_max_diff,
+            "camMaxDiff": self.cam_max_diff,
+            "wasmSessionRunMs": {"float32": self.median_ms("float32"), "int8": self.median_ms("int8")},
+            "images": [
+                {
+                    "image": c.image,
+                    "probabilityMaxDiff": c.probability_max_diff,
+                    "probabilityWorst": c.probability_worst,
+                    "camMaxDiff": c.cam_max_diff,
+                    "float32Ms": c.float32_ms,
+                    "int8Ms": c.int8_ms,
+                }
+                for c in self.images
+            ],
+        }
+
+
+def compare_int8_to_float32(
+    float32_manifest: Path,
+    int8_manifest: Path,
+    images: Sequence[Path],
+    command: list[str],
+    threads: int,
+    tolerance: float,
+) -> Int8Comparison:
+    results = []
+    for image in images:
+        a = run_predict(command, image, float32_manifest, threads)
+        b = run_predict(command, image, int8_manifest, threads)
+        p_diff = np.abs(a.probabilities.astype(np.float64) - b.probabilities)
+        c_diff = np.abs(a.cams.astype(np.float64) - b.cams)
+        if not (np.isfinite(p_diff).all() and np.isfinite(c_diff).all()):
+            raise VerificationError(f"Non-finite values in the int8 model's output for {image.name}.")
+        results.append(
+            Int8Image(
+                image=image.name,
+                probability_max_diff=float(p_diff.max()),
+                probability_worst=a.findings[int(p_diff.argmax())],
+                cam_max_diff=float(c_diff.max()),
+                float32_ms=a.inference_ms,
+                int8_ms=b.inference_ms,
+            )
+        )
+    return Int8Comparison(tolerance, results)
+
+
+def format_int8_comparison(comparison: Int8Comparison) -> list[str]:
+    lines = ["int8 vs float32 (engine, WASM):"]
+    for c in comparison.images:
+        timing = (
+            f"; session.run {c.float32_ms:.0f} ms float32, {c.int8_ms:.0f} ms int8"
+            if c.float32_ms is not None and c.int8_ms is not None
+            else ""
+        )
+        lines.append(
+            f"  {c.image}: max |dp| {c.probability_max_diff:.2e} ({c.probability_worst}), "
+            f"max |dCAM| {c.cam_max_diff:.2e}{timing}"
+        )
+    verdict = "accepted" if comparison.accepted else "REFUSED"
+    lines.append(
+        f"  largest: probabilities {comparison.probability_max_diff:.2e} (tolerance {comparison.tolerance:g}: "
+        f"{verdict}), CAMs {comparison.cam_max_diff:.2e}"
+    )
+    f32, i8 = comparison.median_ms("float32"), comparison.median_ms("int8")
+    if f32 and i8:
+        lines.append(
+            f"  session.run on WASM, median of one run per image: float32 {f32:.0f} ms, int8 {i8:.0f} ms "
+            f"({i8 / f32:.2f}x; npm run bench gives interleaved figures)"
+        )
+    return lines

@@ -1,13 +1,23 @@
 /** @type {AppTypes.Config} */
-/* global __CXR_BACKEND__ -- placeholder, replaced by demo/server.ts */
-// The demo's OHIF configuration, served as /app-config.js in place of the prebuilt viewer's own.
-// It adds our run-time extension and mode, and enables the `dicomjson` data source the demo
-// study is read through. demo/server.ts fills in the backend placeholder below.
+/* global __CXR_EXTENSIONS__, __CXR_MODES__, __CXR_BACKEND__ -- placeholders, replaced by demo/server.ts */
+// The demo's OHIF configuration, served as /app-config.js in place of the prebuilt viewer's own,
+// for OHIF 3.13 and the 3.14 beta alike (`OHIF_VERSION=3.14.0-beta.6 npm start`). It adds our
+// run-time extension and mode, and enables the `dicomjson` data source the demo study is read
+// through. demo/server.ts fills in the placeholders below:
+//  - __CXR_EXTENSIONS__ / __CXR_MODES__: our run-time bundles, as URLs (the loader 3.13 and the
+//    published 3.14.0-beta.6 have) or, on 3.14 with OHIF_RUNTIME_DESCRIPTORS=1, as 3.14's run-time
+//    descriptors, e.g.
+//      { packageName: '@chest-xray-ai/extension-chest-xray-ai',
+//        importPath: '/plugins/chest-xray-ai-extension.mjs',
+//        integrity: 'sha384-…',             // dist/plugins/integrity.json, written by the build
+//        coreVersionRange: '>=3.13.0 <4.0.0-0' }
+//    (no globalName: the bundles are ES modules). extension/README.md explains both.
+//  - __CXR_BACKEND__: the inference backend.
 window.config = {
   name: 'chest-xray-ai-demo',
   routerBasename: '/',
-  extensions: ['/plugins/chest-xray-ai-extension.mjs'],
-  modes: ['/plugins/chest-xray-ai-mode.mjs'],
+  extensions: __CXR_EXTENSIONS__,
+  modes: __CXR_MODES__,
   customizationService: {},
   // No study list: the demo serves one study through the dicomjson data source, which has no study
   // search; OHIF's back arrow to the list ended in an error toast ("Something went wrongfalse").

@@ -21,17 +21,9 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** The prebuilt OHIF viewers the demo can serve: 3.13 (the default) and the 3.14 beta. */
 export type ViewerLine = '3.13' | '3.14';
-export const VIEWERS: Record<ViewerLine, { version: string; dir: string; appConfig: string }> = {
-  '3.13': {
-    version: '3.13.2',
-    dir: path.join(ROOT, '.cache', 'ohif-viewer'),
-    appConfig: path.join(__dirname, 'app-config.js'),
-  },
-  '3.14': {
-    version: '3.14.0-beta.6',
-    dir: path.join(ROOT, '.cache', 'ohif-viewer-3.14.0-beta.6'),
-    appConfig: path.join(__dirname, 'app-config-3.14.js'),
-  },
+export const VIEWERS: Record<ViewerLine, { version: string; dir: string }> = {
+  '3.13': { version: '3.13.2', dir: path.join(ROOT, '.cache', 'ohif-viewer') },
+  '3.14': { version: '3.14.0-beta.6', dir: path.join(ROOT, '.cache', 'ohif-viewer-3.14.0-beta.6') },
 };
 
 export const PATHS = {
@@ -40,7 +32,8 @@ export const PATHS = {
   plugins: path.join(ROOT, 'dist', 'plugins'),
   model: path.join(ROOT, 'models', 'demo'),
   study: path.join(ROOT, '.cache', 'demo-study'),
-  appConfig: VIEWERS['3.13'].appConfig,
+  /** The demo's app-config.js, one for both viewer lines. */
+  appConfig: path.join(__dirname, 'app-config.js'),
 };
 
 /** '3.13', '3.14' or a full version ('3.14.0-beta.6'); anything else is refused. */
@@ -197,18 +190,17 @@ function fillPlaceholder(config: string, name: string, value: unknown): string {
 export function demoAppConfig(options: DemoServerOptions = {}): string {
   const viewer = options.viewer ?? viewerLine(process.env.OHIF_VERSION);
   const backend = options.backend ?? process.env.CXR_AI_BACKEND ?? 'webgpu-then-wasm';
-  let config = fillPlaceholder(fs.readFileSync(VIEWERS[viewer].appConfig, 'utf8'), 'CXR_BACKEND', backend);
-  if (viewer === '3.14') {
-    const descriptors = options.runtimeDescriptors ?? process.env.OHIF_RUNTIME_DESCRIPTORS === '1';
-    const lists = descriptors
-      ? runtimeDescriptors()
-      : {
-          extensions: PLUGINS.filter((p) => p.kind === 'extensions').map((p) => `/plugins/${p.file}`),
-          modes: PLUGINS.filter((p) => p.kind === 'modes').map((p) => `/plugins/${p.file}`),
-        };
-    config = fillPlaceholder(config, 'CXR_EXTENSIONS', lists.extensions);
-    config = fillPlaceholder(config, 'CXR_MODES', lists.modes);
-  }
+  let config = fillPlaceholder(fs.readFileSync(PATHS.appConfig, 'utf8'), 'CXR_BACKEND', backend);
+  // Descriptors only where a host may read them (3.14); URLs everywhere else.
+  const descriptors = viewer === '3.14' && (options.runtimeDescriptors ?? process.env.OHIF_RUNTIME_DESCRIPTORS === '1');
+  const lists = descriptors
+    ? runtimeDescriptors()
+    : {
+        extensions: PLUGINS.filter((p) => p.kind === 'extensions').map((p) => `/plugins/${p.file}`),
+        modes: PLUGINS.filter((p) => p.kind === 'modes').map((p) => `/plugins/${p.file}`),
+      };
+  config = fillPlaceholder(config, 'CXR_EXTENSIONS', lists.extensions);
+  config = fillPlaceholder(config, 'CXR_MODES', lists.modes);
   if (options.extraAppConfig) config += `\nObject.assign(window.config, (${options.extraAppConfig}));\n`;
   return config;
 }

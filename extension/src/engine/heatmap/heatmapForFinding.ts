@@ -57,6 +57,16 @@ function camToImage(
   return { data, max };
 }
 
+/** One finding's plane of the result's CAMs (a view, not a copy) and the grid's size. */
+export function camOfFinding(result: AnalysisResult, findingIndex: number) {
+  const [, findings, camRows, camColumns] = result.cams.shape;
+  if (findingIndex < 0 || findingIndex >= findings) {
+    throw new RangeError(`No finding ${findingIndex}: the model has ${findings}.`);
+  }
+  const plane = camRows * camColumns;
+  return { cam: result.cams.data.subarray(findingIndex * plane, (findingIndex + 1) * plane), camRows, camColumns };
+}
+
 /**
  * One finding's Grad-CAM in image pixel space, undoing the crop and resize exactly. Values are in
  * logit units: the model's Grad-CAM times h*w, i.e. ReLU(sum_k w_ck A_k) at each location, the
@@ -64,12 +74,7 @@ function camToImage(
  * finding and image; see models/README.md.
  */
 export function heatmapForFinding(result: AnalysisResult, findingIndex: number): Heatmap {
-  const [, findings, camRows, camColumns] = result.cams.shape;
-  if (findingIndex < 0 || findingIndex >= findings) {
-    throw new RangeError(`No finding ${findingIndex}: the model has ${findings}.`);
-  }
-  const plane = camRows * camColumns;
-  const cam = result.cams.data.subarray(findingIndex * plane, (findingIndex + 1) * plane);
+  const { cam, camRows, camColumns } = camOfFinding(result, findingIndex);
   const { data, max } = camToImage(cam, camRows, camColumns, result.geometry, logitScaleOfCams(result.cams.shape));
   return {
     finding: result.findings[findingIndex].name,

@@ -1,5 +1,6 @@
 import type { AnalysisResult, Heatmap } from '../types/Analysis';
 import { logitScaleOfCams } from './camUnits';
+import { camOfFinding } from './heatmapForFinding';
 
 /** Catmull-Rom taps along one axis: 4 clamped cell indices and weights per image pixel, or none outside the crop. */
 function cubicAxis(imageSize: number, cropStart: number, cropLength: number, camSize: number) {
@@ -33,12 +34,7 @@ function cubicAxis(imageSize: number, cropStart: number, cropLength: number, cam
  * below zero is clipped (the CAM is a ReLU). Stored results and their CAMs are not changed.
  */
 export function smoothHeatmapForFinding(result: AnalysisResult, findingIndex: number): Heatmap {
-  const [, findings, camRows, camColumns] = result.cams.shape;
-  if (findingIndex < 0 || findingIndex >= findings) {
-    throw new RangeError(`No finding ${findingIndex}: the model has ${findings}.`);
-  }
-  const plane = camRows * camColumns;
-  const cam = result.cams.data.subarray(findingIndex * plane, (findingIndex + 1) * plane);
+  const { cam, camRows, camColumns } = camOfFinding(result, findingIndex);
   const scale = logitScaleOfCams(result.cams.shape);
   const { imageRows, imageColumns, crop } = result.geometry;
   const xs = cubicAxis(imageColumns, crop.x, crop.width, camColumns);

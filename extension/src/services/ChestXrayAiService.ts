@@ -258,9 +258,9 @@ export class ChestXrayAiService {
     this.events.changed();
   }
 
+  /** Takes our layers off a viewport; the caller notifies (one panel render per change). */
   private clearLayers(viewportId: string): void {
     this.drawer.clear(viewportId, this.tracker.getViewport(viewportId));
     this.drawer.releaseMaps();
-    this.events.changed();
   }
 }

@@ -17,7 +17,7 @@ import { loadModelFromDisk } from '../../extension/src/cli/nodeModel';
 import { ModelBanner } from '../../extension/src/components/ModelBanner';
 import { ModelLoader } from '../../extension/src/services/ModelLoader';
 import { NIH_PNG_DIR, nihPng } from '../fixtures/paths';
-import { cliOk, ensureCliBuilt, root } from './runCli';
+import { cliOk, ensureCliBuilt, root } from '../support/runCli';
 
 const LABELS = join(root, 'test/fixtures/nih-labels.csv');
 const DEMO_MANIFEST = join(root, 'models/demo/manifest.json');

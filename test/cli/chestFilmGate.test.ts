@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildDemoStudy } from '../../demo/build-demo-study';
 import { PATHS } from '../../demo/server';
 import { GATE_FIXTURES, writeGateFixtures } from '../fixtures/gateFixtures';
-import { ensureCliBuilt, runCli } from '../support/runCli';
+import { cli, ensureCliBuilt } from '../support/runCli';
 
 let work: string;
 beforeAll(() => {
@@ -31,7 +31,7 @@ describe('the chest-film gate in the CLI', () => {
       /^error: Not analysed\. .*The patient is 10 years old; the model is meant for patients 18 and over\.$/,
     ],
   ])('refuses the demo study %s with its sentence', async (file, sentence) => {
-    const { code, stdout, stderr } = await runCli('predict', join(PATHS.study, file));
+    const { code, stdout, stderr } = await cli('predict', join(PATHS.study, file));
     expect(code).not.toBe(0);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -39,13 +39,13 @@ describe('the chest-film gate in the CLI', () => {
   });
 
   it.each(GATE_FIXTURES.map((f) => [f.fileName, f.expect] as const))('refuses %s', async (file, sentence) => {
-    const { code, stderr } = await runCli('predict', join(work, file), '--json');
+    const { code, stderr } = await cli('predict', join(work, file), '--json');
     expect(code).not.toBe(0);
     expect(stderr).toMatch(sentence);
   });
 
   it("passes the demo study's adult PA films, and reports the gate in --json", async () => {
-    const { code, stdout } = await runCli('predict', join(PATHS.study, 'nih-00001369_000.dcm'), '--json');
+    const { code, stdout } = await cli('predict', join(PATHS.study, 'nih-00001369_000.dcm'), '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).gate).toEqual({ outcome: 'pass', findings: [] });
   });

@@ -2,7 +2,6 @@
  * The command line as a site admin runs it (`npx cxr-ai ...`: the compiled build/cli/main.js), as a
  * child process. The build is brought up to date with the sources first.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,25 +12,11 @@ import { rocAuc } from '../../extension/src/cli/evaluation/rocAuc';
 import { readImageFile } from '../../extension/src/cli/io/readImageFile';
 import { loadModelFromDisk } from '../../extension/src/cli/nodeModel';
 import { DX_MONO2_8BIT, NIH_PNG_DIR, nihPng } from '../fixtures/paths';
+import { cli, ensureCliBuilt } from '../support/runCli';
 
 const root = resolve(__dirname, '../..');
 const demoModel = join(root, 'models/demo/model.onnx');
-// Plain JS shared with `npm run cli` and postinstall; compiles only when a source is newer.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CLI_MAIN, ensureCliBuilt } = require('../../scripts/build-cli.js') as {
-  CLI_MAIN: string;
-  ensureCliBuilt(): void;
-};
-
 beforeAll(() => ensureCliBuilt(), 120_000);
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI_MAIN, ...args], { cwd: root, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('cli predict', () => {
   let work: string;

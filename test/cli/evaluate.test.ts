@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DX_MONO2_8BIT, NIH_PNG_DIR, nihPng } from '../fixtures/paths';
-import { cliOk, ensureCliBuilt, root } from './runCli';
+import { cliOk, ensureCliBuilt, root } from '../support/runCli';
 
 const LABELS = join(root, 'test/fixtures/nih-labels.csv');
 const NIH_FILES = [

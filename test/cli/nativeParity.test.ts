@@ -9,7 +9,7 @@ import type { AnalysisResult, LoadedModel } from '../../extension/src/engine';
 import { readImageFile } from '../../extension/src/cli/io/readImageFile';
 import { DEFAULT_CLI_BACKEND, loadModelFromDisk } from '../../extension/src/cli/nodeModel';
 import { NIH_PNG_DIR, nihPng } from '../fixtures/paths';
-import { cli, cliOk, ensureCliBuilt } from './runCli';
+import { cli, cliOk, ensureCliBuilt } from '../support/runCli';
 
 const TOLERANCE = 1e-5;
 

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { prepareDemo, startDemoServer, PATHS, type DemoServer } from '../../demo/server';
 import { NIH_PNG_DIR } from '../fixtures/paths';
 import { launchChromium } from '../support/chromium';
-import { ensureCliBuilt, runCli } from '../support/runCli';
+import { cli, ensureCliBuilt } from '../support/runCli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LABELS = path.join(ROOT, 'test', 'fixtures', 'nih-labels.csv');
@@ -28,7 +28,7 @@ beforeAll(async () => {
   prepareDemo({ log: () => undefined });
   ensureCliBuilt();
   fs.rmSync(OUT, { recursive: true, force: true });
-  const calibrated = await runCli('calibrate', NIH_PNG_DIR, '--labels', LABELS, '--out', OUT, '--workers', '1');
+  const calibrated = await cli('calibrate', NIH_PNG_DIR, '--labels', LABELS, '--out', OUT, '--workers', '1');
   if (calibrated.code !== 0) throw new Error(`calibrate failed: ${calibrated.stderr}`);
   server = await startDemoServer({
     port: 0,

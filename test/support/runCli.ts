@@ -1,3 +1,4 @@
+/** The built CLI (`npx cxr-ai`, build/cli/main.js) as a child process, for the CLI and e2e tests. */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 

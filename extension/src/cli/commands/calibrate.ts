@@ -2,24 +2,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, posix, isAbsolute } from 'node:path';
 import { validateManifest, type ManifestCalibration, type ModelManifest } from '../../engine';
 import { dataSha256 } from '../evaluation/imageFiles';
-import { runPredictions } from '../evaluation/runPredictions';
+import { runPredictions, type PredictionOptions } from '../evaluation/runPredictions';
 import { chooseThreshold, operatingPoint, type ThresholdRule } from '../evaluation/statistics';
 import { DEMO_NOTICE, scoresFor } from '../evaluation/summary';
 import { runLine } from './evaluate';
-import type { CliBackend } from '../nodeModel';
 
-export interface CalibrateOptions {
-  folder: string;
-  labels: string;
-  manifest?: string;
+export interface CalibrateOptions extends Omit<PredictionOptions, 'reportDir' | 'resume' | 'shard'> {
   out: string;
   /** Target sensitivity; without it, Youden's J. */
   sensitivity?: number;
   json: boolean;
-  threads?: number;
-  backend?: CliBackend;
-  workers?: number;
-  progress?: boolean;
 }
 
 /** Thresholds must stay strictly inside (0, 1), as the manifest schema requires. */

@@ -2,24 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../engine';
 import type { PredictionRow } from '../evaluation/predictionsCsv';
-import { runPredictions } from '../evaluation/runPredictions';
+import { runPredictions, type PredictionOptions } from '../evaluation/runPredictions';
 import { pairedDelong, type PairedDelong } from '../evaluation/statistics';
 import { DEMO_NOTICE } from '../evaluation/summary';
-import type { CliBackend } from '../nodeModel';
 
-export interface CompareOptions {
-  folder: string;
-  labels: string;
-  /** The current model (A). */
-  manifest?: string;
-  /** The candidate model (B). */
+export interface CompareOptions extends Omit<PredictionOptions, 'resume' | 'shard'> {
+  /** The current model (A) is `manifest`; the candidate model (B) is this. */
   candidate: string;
   json: boolean;
-  threads?: number;
-  backend?: CliBackend;
-  workers?: number;
-  progress?: boolean;
-  reportDir?: string;
 }
 
 export interface FindingComparison extends Partial<PairedDelong> {

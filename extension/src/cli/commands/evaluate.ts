@@ -1,23 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Shard } from '../evaluation/imageFiles';
 import { writeReport } from '../evaluation/reportFiles';
-import { runPredictions, type PredictionRun } from '../evaluation/runPredictions';
+import { runPredictions, type PredictionOptions, type PredictionRun } from '../evaluation/runPredictions';
 import { summarize, summaryTable, type Summary } from '../evaluation/summary';
-import type { CliBackend } from '../nodeModel';
 
-export interface EvaluateOptions {
-  folder: string;
-  labels: string;
-  manifest?: string;
+export interface EvaluateOptions extends PredictionOptions {
   json: boolean;
-  threads?: number;
-  backend?: CliBackend;
-  workers?: number;
-  progress?: boolean;
-  reportDir?: string;
-  resume?: boolean;
-  shard?: Shard;
 }
 
 export function runStatistics(run: PredictionRun) {

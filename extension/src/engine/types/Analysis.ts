@@ -51,11 +51,19 @@ export interface Timings {
   totalMs: number;
 }
 
-/** One finding's heat in image pixel space, row-major `rows * columns`, in logit units. */
+/**
+ * One finding's heat, row-major `rows * columns`, in logit units, on a grid laid over the image:
+ * the map's `rows x columns` pixels tile `imageRegion` exactly (edges, image pixel units).
+ */
 export interface Heatmap {
   finding: string;
   rows: number;
   columns: number;
+  /**
+   * The image rectangle the map covers, edge to edge, in image pixel units (pixel centres at
+   * integer + 0.5). Absent: the map is on the image's own pixel grid (rows x columns of the image).
+   */
+  imageRegion?: { x: number; y: number; width: number; height: number };
   data: Float32Array;
   /** Value at which the colour scale saturates (the manifest's fullScaleLogits). */
   fullScale: number;

@@ -11,8 +11,41 @@ import type { ServicesManager, Subscription } from '../../extension/src/ohifType
 
 type Callback = (payload: unknown) => void;
 
+/** An EventTarget that counts its listeners, so tests can check that every one is removed. */
+export class CountingEventTarget extends EventTarget {
+  private readonly held = new Map<string, Set<EventListenerOrEventListenerObject>>();
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void {
+    if (listener) {
+      const set = this.held.get(type) ?? new Set();
+      set.add(listener);
+      this.held.set(type, set);
+    }
+    super.addEventListener(type, listener, options);
+  }
+
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ): void {
+    if (listener) this.held.get(type)?.delete(listener);
+    super.removeEventListener(type, listener, options);
+  }
+
+  /** Listeners held now, of one event or of all. */
+  listenerCount(type?: string): number {
+    if (type !== undefined) return this.held.get(type)?.size ?? 0;
+    return [...this.held.values()].reduce((n, set) => n + set.size, 0);
+  }
+}
+
 /** The DOM calls the extension makes on a viewport element and on the label it adds. */
-export class FakeElement extends EventTarget {
+export class FakeElement extends CountingEventTarget {
   readonly children: FakeElement[] = [];
   readonly attributes = new Map<string, string>();
   readonly style: Record<string, string> = {};
@@ -134,6 +167,10 @@ export const EVENTS = {
   PRE_STACK_NEW_IMAGE: 'CORNERSTONE_PRE_STACK_NEW_IMAGE',
   STACK_NEW_IMAGE: 'CORNERSTONE_STACK_NEW_IMAGE',
   VIEWPORT_NEW_IMAGE_SET: 'CORNERSTONE_VIEWPORT_NEW_IMAGE_SET',
+  IMAGE_RENDERED: 'CORNERSTONE_IMAGE_RENDERED',
+  // On the event target: a viewport (re)enabled on an element, an image loaded into the cache.
+  ELEMENT_ENABLED: 'CORNERSTONE_ELEMENT_ENABLED',
+  IMAGE_LOADED: 'CORNERSTONE_IMAGE_LOADED',
   // Cornerstone 5.6.8's load-failure events on its eventTarget (enums/Events.js).
   IMAGE_LOAD_FAILED: 'CORNERSTONE_IMAGE_LOAD_FAILED',
   IMAGE_LOAD_ERROR: 'IMAGE_LOAD_ERROR',
@@ -157,7 +194,8 @@ function fakeActor(): HeatmapActor & { property: Record<string, unknown> } {
 
 /**
  * A stack viewport: the current imageId changes at once, the image object only when it "loads"
- * (as Cornerstone 5.6 does), and new-image events fire on its element.
+ * (as Cornerstone 5.6 does), and new-image events fire on its element: PRE_STACK_NEW_IMAGE on the
+ * switch, STACK_NEW_IMAGE once the image object is set, IMAGE_RENDERED on each render.
  */
 export class FakeStackViewport implements Omit<ViewportLike, 'element'> {
   readonly element: FakeElement;
@@ -204,9 +242,15 @@ export class FakeStackViewport implements Omit<ViewportLike, 'element'> {
     if (load) this.finishLoading();
   }
 
-  finishLoading(): void {
+  /**
+   * The image object arrives. With `events: false` it is set but nothing fires on the element, as
+   * when Cornerstone's display of it throws after `_setCSImage` (the test sends IMAGE_LOAD_ERROR).
+   */
+  finishLoading({ events = true }: { events?: boolean } = {}): void {
     this.loaded = this.currentImageId ? this.images.get(this.currentImageId) : undefined;
+    if (!events) return;
     this.element.dispatchEvent(new CustomEvent(EVENTS.STACK_NEW_IMAGE, { detail: { viewportId: this.id } }));
+    this.render();
   }
 
   getActor(uid: string) {
@@ -231,11 +275,14 @@ export class FakeStackViewport implements Omit<ViewportLike, 'element'> {
 
   render(): void {
     this.renders++;
+    this.element.dispatchEvent(new CustomEvent(EVENTS.IMAGE_RENDERED, { detail: { viewportId: this.id } }));
   }
 }
 
 /** Cornerstone's metadata, cache and derived-image calls over a set of fake images. */
-export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & { cached: Set<string> } {
+export function fakeCornerstone(
+  images: Map<string, FakeImage>,
+): Cornerstone & { cached: Set<string>; eventTarget: CountingEventTarget } {
   const cached = new Set<string>();
   const derived = new Map<string, Float32Array>();
   const metaData = {
@@ -266,7 +313,7 @@ export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & {
     metaData,
     Enums: { Events: EVENTS },
     // Cornerstone's global event target: tests fire IMAGE_LOAD_FAILED on it as the loader does.
-    eventTarget: new EventTarget(),
+    eventTarget: new CountingEventTarget(),
     cache: {
       getImageLoadObject: (imageId: string) => (cached.has(imageId) ? {} : undefined),
       removeImageLoadObject: (imageId: string) => {
@@ -286,7 +333,7 @@ export function fakeCornerstone(images: Map<string, FakeImage>): Cornerstone & {
     },
     utilities: { updateVTKImageDataWithCornerstoneImage: () => undefined },
   };
-  return cornerstone as unknown as Cornerstone & { cached: Set<string> };
+  return cornerstone as unknown as Cornerstone & { cached: Set<string>; eventTarget: CountingEventTarget };
 }
 
 export interface FakeOhif {

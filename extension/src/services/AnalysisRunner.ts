@@ -5,18 +5,15 @@ import {
   type AnalysisResult,
   type AnalyzeOptions,
   type LoadedModel,
-  type RadiographPixels,
   type RequestToken,
 } from '../engine';
 import type { ActiveImageState, AnalysisState, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { describeError, errorDetails } from '../utils/describeError';
 import { ImageLoadFailed, ImageLoadFailures } from './ImageLoadFailures';
-import { radiographPixelsFromViewport } from '../utils/radiographPixelsFromViewport';
+import { PixelWait, StaleRequest } from './PixelWait';
 
-/** How long an image may take to load before the analysis gives up on it. */
-export const IMAGE_LOAD_TIMEOUT_MS = 60_000;
-const PIXEL_POLL_MS = 100;
+export { IMAGE_LOAD_TIMEOUT_MS } from './PixelWait';
 
 export interface AnalysisRunnerDeps {
   ensureModel(options: { retry: boolean }): Promise<LoadedModel>;
@@ -47,6 +44,8 @@ export class AnalysisRunner {
 
   /** Cornerstone's load-failure reports, so a wait for pixels that will never come ends at once. */
   private readonly loadFailures: ImageLoadFailures;
+  /** Waits for pixels in progress, each with its request: called off when it goes stale. */
+  private readonly waits = new Map<RequestToken, PixelWait>();
 
   constructor(private readonly deps: AnalysisRunnerDeps) {
     this.loadFailures = new ImageLoadFailures(deps.cornerstone);
@@ -54,7 +53,16 @@ export class AnalysisRunner {
 
   /** Stops listening to Cornerstone (leaving the mode); the next analysis listens again. */
   dispose(): void {
+    for (const wait of this.waits.values()) wait.abort();
+    this.waits.clear();
     this.loadFailures.dispose();
+  }
+
+  /** Listeners this runner holds on Cornerstone's event target and viewport elements (leak checks). */
+  get listenerCount(): number {
+    let count = this.loadFailures.listenerCount;
+    for (const wait of this.waits.values()) count += wait.listenerCount;
+    return count;
   }
 
   stateFor(imageKey: string | undefined): AnalysisState {
@@ -83,7 +91,17 @@ export class AnalysisRunner {
   /** The image was left or closed: its running analysis will never be delivered. */
   cancel(viewportId: string): void {
     this.gate.cancel(viewportId);
+    this.abortStaleWaits();
     if (this.current?.viewportId === viewportId) this.current = undefined;
+  }
+
+  /** Calls off every wait for pixels whose request is no longer current: its listeners go now. */
+  private abortStaleWaits(): void {
+    for (const [token, wait] of this.waits) {
+      if (this.gate.isCurrent(token)) continue;
+      wait.abort();
+      this.waits.delete(token);
+    }
   }
 
   /** Analyses `active` (again, with force); a kept result is shown as it is otherwise. */
@@ -93,6 +111,7 @@ export class AnalysisRunner {
     if (kept) return this.deliver(active, kept);
     if (!force && this.current?.imageKey === imageKey && this.current.state.status === 'running') return;
     const token = this.gate.begin(imageKey, viewportId);
+    this.abortStaleWaits();
     this.setState(active, { status: 'running', message: 'Analysing this radiograph…' });
     const outcome = this.work(active, token, retryModel).then(
       (result): Outcome => ({ ok: true, result }),
@@ -100,6 +119,7 @@ export class AnalysisRunner {
     );
     await this.gate.deliverIfCurrent(token, outcome, (settled) => {
       if (settled.ok) return this.deliver(active, settled.result);
+      if (settled.error instanceof StaleRequest) return; // called off (mode exit): nothing to show
       if (settled.error instanceof EngineError && settled.error.code === 'image-refused') {
         // The chest-film gate's sentence is the whole answer: not a failure of ours.
         return this.setState(active, { status: 'refused', message: settled.error.message });
@@ -121,7 +141,14 @@ export class AnalysisRunner {
     this.loadFailures.listen();
     const model = await this.deps.ensureModel({ retry: retryModel });
     this.checkDeclaredSize(active.imageId);
-    const pixels = await this.waitForPixels(active, token);
+    if (!this.gate.isCurrent(token)) throw new StaleRequest();
+    const wait = new PixelWait(active, {
+      getViewport: (viewportId) => this.deps.getViewport(viewportId),
+      cornerstone: () => this.deps.cornerstone(),
+      loadFailures: this.loadFailures,
+    });
+    this.waits.set(token, wait);
+    const pixels = await wait.pixels.finally(() => this.waits.delete(token));
     checkPixelBudget(pixels.rows, pixels.columns, {
       frames: pixels.numberOfFrames,
       maxPixels: this.deps.maxPixels?.() ?? undefined,
@@ -161,78 +188,4 @@ export class AnalysisRunner {
     this.current = { imageKey: active.imageKey, viewportId: active.viewportId, state };
     this.deps.onChange();
   }
-
-  /**
-   * The active image's pixels once Cornerstone has loaded them (the viewport may still show the
-   * previous image object); gives up as soon as the request is no longer current.
-   */
-  private waitForPixels(active: ActiveImageState, token: RequestToken): Promise<RadiographPixels> {
-    return new Promise((resolve, reject) => {
-      const started = Date.now();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let settled = false;
-      /** The active image's pixels if the viewport holds that image object now. */
-      const read = (): RadiographPixels | undefined => {
-        const viewport = this.deps.getViewport(active.viewportId);
-        const got = viewport ? radiographPixelsFromViewport(this.deps.cornerstone(), viewport) : undefined;
-        return got && got.image.imageId === active.imageId && got.image.imageKey === active.imageKey
-          ? got.pixels
-          : undefined;
-      };
-      /**
-       * Cornerstone reported a failure for this imageId. StackViewport also sends IMAGE_LOAD_ERROR
-       * when the image loaded but its display threw afterwards (OHIF 3.13: a VOI LUT Function of
-       * LINEAR_EXACT reaches the image as "L", and setting the VOI range throws "Invalid VOI LUT
-       * function"): the image object is then in the viewport already, and its pixels are whole.
-       */
-      const onFailure = (technical: string) => {
-        let pixels: RadiographPixels | undefined;
-        try {
-          pixels = this.gate.isCurrent(token) ? read() : undefined;
-        } catch (error) {
-          return finish(() => reject(error));
-        }
-        if (pixels) {
-          const loaded = pixels;
-          return finish(() => resolve(loaded));
-        }
-        const declared = this.deps.cornerstone().metaData.get('transferSyntax', active.imageId) as
-          { transferSyntaxUID?: unknown } | undefined;
-        const syntax = typeof declared?.transferSyntaxUID === 'string' ? declared.transferSyntaxUID : undefined;
-        finish(() => reject(new ImageLoadFailed(technical, syntax)));
-      };
-      const finish = (settle: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (timer !== undefined) clearTimeout(timer);
-        stopWaiting();
-        settle();
-      };
-      const attempt = () => {
-        timer = undefined;
-        if (!this.gate.isCurrent(token)) return finish(() => reject(new StaleRequest()));
-        let pixels: RadiographPixels | undefined;
-        try {
-          pixels = read();
-        } catch (error) {
-          return finish(() => reject(error));
-        }
-        if (pixels) {
-          const loaded = pixels;
-          finish(() => resolve(loaded));
-        } else if (this.loadFailures.failureOf(active.imageId) !== undefined) {
-          onFailure(this.loadFailures.failureOf(active.imageId)!);
-        } else if (Date.now() - started > IMAGE_LOAD_TIMEOUT_MS) {
-          finish(() => reject(new EngineError('image-unsupported', 'The image did not finish loading.')));
-        } else {
-          timer = setTimeout(attempt, PIXEL_POLL_MS);
-        }
-      };
-      const stopWaiting = this.loadFailures.onFailure(active.imageId, onFailure);
-      attempt();
-    });
-  }
 }
-
-/** The request went stale while waiting (the reader moved on); the gate never delivers it. */
-class StaleRequest extends Error {}

@@ -96,6 +96,11 @@ export class ImageLoadFailures {
     this.listening = undefined;
   }
 
+  /** Listeners held on Cornerstone's event target (leak checks). */
+  get listenerCount(): number {
+    return this.listening ? this.listening.names.length : 0;
+  }
+
   /** Cornerstone's words for an imageId that failed to load, if it did. */
   failureOf(imageId: string): string | undefined {
     return this.failures.get(imageId);

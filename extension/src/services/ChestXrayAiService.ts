@@ -105,8 +105,12 @@ export class ChestXrayAiService {
   }
 
   /** Listeners and watched elements, for leak checks. */
-  get listenerCounts(): { panel: number; elements: number } {
-    return { panel: this.events.listenerCount, elements: this.tracker.watchedElementCount };
+  get listenerCounts(): { panel: number; elements: number; analysis: number } {
+    return {
+      panel: this.events.listenerCount,
+      elements: this.tracker.watchedElementCount,
+      analysis: this.runner.listenerCount,
+    };
   }
 
   private active(): ActiveImageState | undefined {

@@ -31,3 +31,11 @@ export {
 } from './gate/assessChestFilm';
 export { FINDING_HUES, findingHue, hueCss } from './heatmap/findingHues';
 export { smoothHeatmapForFinding } from './heatmap/smoothHeatmap';
+export {
+  displayHeatmapForFinding,
+  allDisplayHeatmaps,
+  heatmapValueAt,
+  regionOfHeatmap,
+  DISPLAY_SAMPLES_PER_CELL,
+  DISPLAY_MAX_SAMPLES,
+} from './heatmap/displayHeatmap';

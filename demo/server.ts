@@ -8,6 +8,12 @@
  *   OHIF_VERSION=3.14.0-beta.6 npm start       # the OHIF 3.14 beta instead (fetched on first use)
  *   OHIF_VERSION=3.14 OHIF_RUNTIME_DESCRIPTORS=1 npm start
  *                                              # 3.14's run-time descriptors in app-config.js
+ *   PACS_URL=http://host/dicom-web npm start   # read from (and store to) that DICOMweb server
+ *   PACS=off npm start                         # the embedded demo study even with Orthanc installed
+ *
+ * With Orthanc installed (apt-get install orthanc orthanc-dicomweb) npm start runs a private one
+ * (demo/pacs/), stores the demo study in it over STOW-RS and serves OHIF's DICOMweb data source
+ * through a same-origin proxy; without it, the embedded dicomjson study and no storing of results.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +21,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { buildDemoStudy, DEMO_STUDY_UID } from './build-demo-study';
+import { pacsAppConfig, resolveDemoPacs, STORE_RESULTS_OFF_HINT, type PacsOption } from './pacs/demoPacs';
+import { createPacsProxy, type PacsProxy, type PacsTarget } from './pacs/proxy';
 import { MIME, resolveUnder, send, sendFile } from './staticFiles';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -143,8 +151,9 @@ export function prepareDemo({
   buildDemoStudy(PATHS.study);
 }
 
-/** The viewer URL that opens the demo study in our mode. */
-export function studyPath(): string {
+/** The viewer URL that opens the demo study in our mode (from the PACS when there is one). */
+export function studyPath(pacs = false): string {
+  if (pacs) return `/chest-xray-ai?StudyInstanceUIDs=${DEMO_STUDY_UID}`;
   return `/chest-xray-ai/dicomjson?url=${encodeURIComponent('/demo-study/study.json')}&StudyInstanceUIDs=${DEMO_STUDY_UID}`;
 }
 
@@ -167,13 +176,30 @@ export interface DemoServerOptions {
    * of site configuration (test/e2e/hotkeys.test.ts rebinds a hotkey with it).
    */
   extraAppConfig?: string;
+  /**
+   * Where studies come from: 'off' (default: the embedded dicomjson study), 'auto' (npm start:
+   * PACS_URL, else a private Orthanc when installed, else off; startDemoServer only) or a
+   * DICOMweb root `{ url }`, proxied same-origin at /dicom-web and /wado.
+   */
+  pacs?: PacsOption;
 }
 
 export interface DemoServer {
   url: string;
   studyUrl: string;
+  /** The DICOMweb root the proxy forwards to; undefined when there is no PACS. */
+  pacsUrl?: string;
+  /** Tests: while set, the proxy answers every STOW (POST) with this status; undefined forwards again. */
+  setPacsFault(status?: number): void;
   close(): Promise<void>;
 }
+
+function pacsTarget(pacs: PacsOption | undefined): PacsTarget | undefined {
+  if (pacs === 'auto') throw new Error("pacs: 'auto' is resolved by startDemoServer");
+  return pacs && pacs !== 'off' ? pacs : undefined;
+}
+
+const proxyFor = (target: PacsTarget | undefined) => (target ? createPacsProxy(target) : undefined);
 
 /**
  * Puts a JSON value where app-config.js has `key: __NAME__` (only in value position, so the
@@ -181,8 +207,8 @@ export interface DemoServer {
  */
 function fillPlaceholder(config: string, name: string, value: unknown): string {
   return config.replace(
-    new RegExp(`(:\\s*)__${name}__\\b`, 'g'),
-    (_match, before: string) => before + JSON.stringify(value),
+    new RegExp(`(:\\s*|\\.\\.\\.)__${name}__\\b`, 'g'),
+    (_match, before: string) => before + (value === undefined ? 'undefined' : JSON.stringify(value)),
   );
 }
 
@@ -201,11 +227,19 @@ export function demoAppConfig(options: DemoServerOptions = {}): string {
       };
   config = fillPlaceholder(config, 'CXR_EXTENSIONS', lists.extensions);
   config = fillPlaceholder(config, 'CXR_MODES', lists.modes);
+  const pacs = pacsAppConfig(pacsTarget(options.pacs) !== undefined);
+  config = fillPlaceholder(config, 'CXR_PACS_DATA_SOURCES', pacs.dataSources);
+  config = fillPlaceholder(config, 'CXR_DEFAULT_DATA_SOURCE', pacs.defaultDataSource);
+  config = fillPlaceholder(config, 'CXR_SHOW_STUDY_LIST', pacs.showStudyList);
+  config = fillPlaceholder(config, 'CXR_STORE_OFF_HINT', pacs.storeResultsOffHint);
   if (options.extraAppConfig) config += `\nObject.assign(window.config, (${options.extraAppConfig}));\n`;
   return config;
 }
 
-export function createDemoServer(options: DemoServerOptions = {}): http.Server {
+export function createDemoServer(
+  options: DemoServerOptions = {},
+  proxy: PacsProxy | undefined = proxyFor(pacsTarget(options.pacs)),
+): http.Server {
   const viewerDir = VIEWERS[options.viewer ?? viewerLine(process.env.OHIF_VERSION)].dir;
   const appConfig = demoAppConfig(options);
   const mounts: [string, string, string][] = [
@@ -216,8 +250,11 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
   return http.createServer((req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // The PACS proxy takes every method (STOW-RS is a POST); nothing else does.
+      if (proxy?.handle(req, res)) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-      if (url.pathname === '/') return send(res, 302, '', undefined, { Location: studyPath() });
+      // With a PACS, / is OHIF's study list; without one, the demo study.
+      if (url.pathname === '/' && !proxy) return send(res, 302, '', undefined, { Location: studyPath() });
       if (url.pathname === '/app-config.js')
         return send(res, 200, appConfig, MIME['.js'], { 'Cache-Control': 'no-cache' });
       for (const [prefix, base, cache] of mounts) {
@@ -243,23 +280,40 @@ export function createDemoServer(options: DemoServerOptions = {}): http.Server {
   });
 }
 
-export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
-  const server = createDemoServer(options);
+export async function startDemoServer(
+  options: DemoServerOptions = {},
+  log: (line: string) => void = () => undefined,
+): Promise<DemoServer> {
+  const pacs = await resolveDemoPacs(options.pacs, log);
+  const proxy = proxyFor(pacs.target);
+  const server = createDemoServer({ ...options, pacs: pacs.target ?? 'off' }, proxy);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, host, resolve);
+    });
+  } catch (error) {
+    await pacs.stop();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   return {
     url,
-    studyUrl: `${url}${studyPath()}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    studyUrl: `${url}${studyPath(!!proxy)}`,
+    pacsUrl: pacs.target?.url,
+    setPacsFault: (status) => {
+      if (!proxy) throw new Error('setPacsFault: this demo server has no PACS');
+      proxy.setFault(status);
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+      await pacs.stop();
+    },
   };
 }
 
@@ -267,10 +321,21 @@ if (require.main === module) {
   const viewer = viewerLine(process.env.OHIF_VERSION);
   prepareDemo({ viewer });
   const port = Number(process.env.PORT ?? 3000);
-  startDemoServer({ port, host: process.env.HOST ?? 'localhost', viewer })
-    .then(({ url, studyUrl }) => {
-      console.log(`\nChest X-ray AI demo: OHIF ${VIEWERS[viewer].version} at ${url}`);
-      console.log(`Open the demo study in the Chest X-ray AI mode:\n\n  ${studyUrl}\n`);
+  const pacs = process.env.PACS === 'off' ? 'off' : 'auto';
+  startDemoServer({ port, host: process.env.HOST ?? 'localhost', viewer, pacs }, console.log)
+    .then((demo) => {
+      console.log(`\nChest X-ray AI demo: OHIF ${VIEWERS[viewer].version} at ${demo.url}`);
+      if (demo.pacsUrl) {
+        console.log(
+          `Studies from the PACS (${demo.pacsUrl}); study list at ${demo.url}/ , results can be stored back.`,
+        );
+      } else {
+        console.log(`Embedded demo study, no PACS. ${STORE_RESULTS_OFF_HINT}`);
+      }
+      console.log(`Open the demo study in the Chest X-ray AI mode:\n\n  ${demo.studyUrl}\n`);
+      const quit = () => void demo.close().finally(() => process.exit(0));
+      process.once('SIGINT', quit);
+      process.once('SIGTERM', quit);
     })
     .catch((error) => {
       console.error(`[demo] could not start the server: ${String(error)}`);

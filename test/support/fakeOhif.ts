@@ -285,6 +285,7 @@ export function fakeCornerstone(
 ): Cornerstone & { cached: Set<string>; eventTarget: CountingEventTarget } {
   const cached = new Set<string>();
   const derived = new Map<string, Float32Array>();
+  const generic = new Map<string, unknown>();
   const metaData = {
     get(type: string, imageId: string): unknown {
       const image = images.get(imageId);
@@ -315,6 +316,7 @@ export function fakeCornerstone(
     // Cornerstone's global event target: tests fire IMAGE_LOAD_FAILED on it as the loader does.
     eventTarget: new CountingEventTarget(),
     cache: {
+      getImage: (imageId: string) => (images.has(imageId) ? { imageId } : undefined),
       getImageLoadObject: (imageId: string) => (cached.has(imageId) ? {} : undefined),
       removeImageLoadObject: (imageId: string) => {
         cached.delete(imageId);
@@ -322,16 +324,36 @@ export function fakeCornerstone(
       },
     },
     imageLoader: {
-      createAndCacheDerivedImage: (baseImageId: string, { imageId }: { imageId: string }) => {
-        const base = images.get(baseImageId);
-        if (!base) throw new Error(`no image ${baseImageId}`);
-        const data = new Float32Array(base.rows * base.columns);
+      // A layer image of its own size (the heatmap layers' small maps), sharing the given array.
+      createAndCacheLocalImage: (imageId: string, { scalarData }: { scalarData: Float32Array }) => {
         cached.add(imageId);
-        derived.set(imageId, data);
-        return { getPixelData: () => data };
+        derived.set(imageId, scalarData);
+        return { imageId, getPixelData: () => scalarData };
       },
     },
-    utilities: { updateVTKImageDataWithCornerstoneImage: () => undefined },
+    utilities: {
+      updateVTKImageDataWithCornerstoneImage: () => undefined,
+      // The plane Cornerstone builds a stack image's vtkImageData from: identity, unit spacing.
+      getImageDataMetadata: ({ imageId }: { imageId: string }) => {
+        const image = images.get(imageId);
+        if (!image) throw new Error(`no image ${imageId}`);
+        return {
+          origin: [0, 0, 0],
+          direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+          spacing: [1, 1, 1],
+          dimensions: [image.columns, image.rows, 1],
+          modality: image.modality ?? 'DX',
+          imagePlaneModule: { rows: image.rows, columns: image.columns, frameOfReferenceUID: '1.2.3' },
+        };
+      },
+      genericMetadataProvider: {
+        add: (imageId: string, { type, metadata }: { type: string; metadata: unknown }) =>
+          generic.set(`${type}:${imageId}`, metadata),
+        addRaw: (imageId: string, { type, metadata }: { type: string; metadata: unknown }) =>
+          generic.set(`${type}:${imageId}`, metadata),
+        get: (type: string, imageId: string) => generic.get(`${type}:${imageId}`),
+      },
+    },
   };
   return cornerstone as unknown as Cornerstone & { cached: Set<string>; eventTarget: CountingEventTarget };
 }

@@ -1,16 +1,23 @@
-import {
-  clampHeatmapThreshold,
-  isColormapName,
-  smoothHeatmapForFinding,
-  type AnalysisResult,
-  type Heatmap,
-} from '../engine';
+/**
+ * The reader's heatmap choices and drawing them. Two calls for storing and reopening results:
+ *
+ * - `displayedMaps(result, storedMaps?)`: every finding's `Heatmap` exactly as the viewer draws
+ *   it (the very arrays handed to the layers, in `result.findings` order): a small grid over the
+ *   model's crop (`imageRegion` set, logit units, `fullScale` the result's). Store these and the
+ *   stored Parametric Maps equal the shown maps.
+ * - `DrawTarget.storedMaps`: maps read back from a stored result, by finding. When present they are
+ *   drawn instead of maps computed from `result.cams` (which a reopened result may not have); a
+ *   finding without a stored map is not drawn. Any grid works: a map with `imageRegion` is placed on
+ *   that rectangle, one without must have the image's own rows x columns.
+ */
+import { clampHeatmapThreshold, isColormapName, type AnalysisResult, type Heatmap } from '../engine';
 import type { ChestXrayAiConfig } from '../config';
 import type { ActiveImageState, HeatmapSettings, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { describeError } from '../utils/describeError';
 import { displayedImage } from '../utils/radiographPixelsFromViewport';
 import { heatmapLabelText, percentText } from '../utils/wording';
+import { DisplayMapCache } from './displayMapCache';
 import { HeatmapLayers } from './HeatmapLayers';
 
 /** What to draw: the active image, its viewport and the result computed on it. */
@@ -20,6 +27,8 @@ export interface DrawTarget {
   result: AnalysisResult;
   /** The name a reader sees for a finding. */
   displayName: (finding: string) => string;
+  /** Maps of a stored result, by finding: drawn instead of maps computed from `result.cams`. */
+  storedMaps?: ReadonlyMap<string, Heatmap>;
 }
 
 type Look = Omit<HeatmapSettings, 'visible' | 'hidden'>;
@@ -28,13 +37,14 @@ const OPACITY_STEP = 0.1;
 
 /**
  * The reader's heatmap choices (which findings, opacity, threshold, colours, fill or outline) and
- * drawing them: builds smooth image-space maps from the result's small CAMs only for shown
- * findings, keeps them for the shown result only (they are large), and hands them to the layers.
+ * drawing them: builds small display maps from the result's CAMs only for shown findings (or takes
+ * a stored result's maps), keeps them for the shown result within a byte budget
+ * (`DisplayMapCache`), and hands them to the layers.
  */
 export class HeatmapDrawer {
   private settingsNow: HeatmapSettings;
   readonly layers: HeatmapLayers;
-  private maps?: { result: AnalysisResult; byFinding: Map<string, Heatmap> };
+  private readonly maps = new DisplayMapCache();
   /** Why the last draw failed, for the image it failed on. */
   private failure?: { imageKey: string; message: string };
   /** Shown findings with nothing above the display threshold, for the image last drawn. */
@@ -132,7 +142,7 @@ export class HeatmapDrawer {
    * Shows the wanted maps of the result on its image, or nothing when the viewport no longer
    * displays the image the result was computed on. A failure clears the layers and is reported.
    */
-  draw({ active, viewport, result, displayName }: DrawTarget): void {
+  draw({ active, viewport, result, displayName, storedMaps }: DrawTarget): void {
     this.failure = undefined;
     try {
       const onScreen = displayedImage(this.cornerstone(), viewport)?.imageKey;
@@ -142,7 +152,7 @@ export class HeatmapDrawer {
       }
       const { visible, hidden, opacity, threshold, colormap, style } = this.settingsNow;
       const wanted = hidden ? [] : visible;
-      const maps = this.mapsOf(result);
+      const maps = this.mapsOf(result, visible, storedMaps);
       const cut = clampHeatmapThreshold(threshold) * result.heatmapFullScale;
       this.empty = { imageKey: active.imageKey, findings: visible.filter((f) => (maps.get(f)?.max ?? 0) < cut) };
       // A caption only where its map shows something: an empty map gets its note in the panel.
@@ -179,7 +189,23 @@ export class HeatmapDrawer {
 
   /** Drops the maps kept for the shown result (leaving the image). */
   releaseMaps(): void {
-    this.maps = undefined;
+    this.maps.release();
+  }
+
+  /**
+   * Every finding's map of `result` as the viewer draws it, in `result.findings` order: the
+   * stored maps when given (findings without one left out), else the display maps built from the
+   * CAMs, the same objects the layers are given (kept maps are reused, missing ones built).
+   */
+  displayedMaps(result: AnalysisResult, storedMaps?: ReadonlyMap<string, Heatmap>): Heatmap[] {
+    const names = result.findings.map((f) => f.name);
+    const maps = this.mapsOf(result, names, storedMaps);
+    return names.flatMap((name) => maps.get(name) ?? []);
+  }
+
+  /** Bytes of display maps kept now (within `DISPLAY_MAP_BUDGET_BYTES`, shown maps aside). */
+  get keptMapBytes(): number {
+    return this.maps.bytes;
   }
 
   /** Leaving an image: its maps go, and its choices too (the next image gets the defaults). */
@@ -197,17 +223,18 @@ export class HeatmapDrawer {
     if (autoShow === 'above-cutoff') this.showOnly(result.findings.filter((f) => f.positive).map((f) => f.name));
   }
 
-  /** Display maps of the visible findings of `result`, built from its CAMs on demand. */
-  private mapsOf(result: AnalysisResult): Map<string, Heatmap> {
-    if (this.maps?.result !== result) this.maps = { result, byFinding: new Map() };
-    const { byFinding } = this.maps;
-    const { visible } = this.settingsNow;
-    for (const name of [...byFinding.keys()]) if (!visible.includes(name)) byFinding.delete(name);
-    for (const name of visible) {
-      if (byFinding.has(name)) continue;
-      const index = result.findings.findIndex((f) => f.name === name);
-      if (index >= 0) byFinding.set(name, smoothHeatmapForFinding(result, index));
+  /** Maps of `findings`: the stored ones when given, else display maps built from the CAMs (kept). */
+  private mapsOf(
+    result: AnalysisResult,
+    findings: readonly string[],
+    storedMaps: ReadonlyMap<string, Heatmap> | undefined,
+  ): Map<string, Heatmap> {
+    const maps = new Map<string, Heatmap>();
+    const shown = this.settingsNow.visible;
+    for (const name of findings) {
+      const map = storedMaps ? storedMaps.get(name) : this.maps.get(result, name, shown);
+      if (map) maps.set(name, map);
     }
-    return byFinding;
+    return maps;
   }
 }

@@ -4,6 +4,7 @@ import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { FindingLabels, type FindingCaption } from './findingLabels';
 import { removeHeatmapLabel, showHeatmapLabel } from './heatmapLabel';
 import { applyLook, type HeatmapLook } from './heatmapLook';
+import { layerPlacement, type LayerPlacement } from './layerPlacement';
 
 export type { HeatmapLook } from './heatmapLook';
 
@@ -39,14 +40,13 @@ interface Layer {
   fullScale: number;
   hue: readonly [number, number, number];
   peak?: { row: number; column: number };
+  /** Where the layer image was placed (the map's own grid on the base image's plane). */
+  placement: LayerPlacement;
   actor?: HeatmapActor;
 }
 
-/** The derived image Cornerstone creates for a layer: the calls we make on it. */
-interface DerivedImage {
-  getPixelData(): ArrayLike<number>;
-  voxelManager?: { getScalarData?(): ArrayLike<number> };
-}
+/** Metadata modules a layer image has in Cornerstone's generic provider (cleared with it). */
+const LAYER_METADATA = ['imagePlaneModule', 'imagePixelModule', 'generalSeriesModule'] as const;
 
 /** Actor UIDs we own start with this, so we can find (and only remove) our own layers. */
 export const LAYER_PREFIX = 'chest-xray-ai-heatmap:';
@@ -55,11 +55,13 @@ const layerKey = (viewportId: string, finding: string) => `${viewportId}\u0000${
 const ofViewport = (viewportId: string, key: string) => key.startsWith(`${viewportId}\u0000`);
 
 /**
- * One Cornerstone image layer per shown finding on a stack viewport: a derived Float32 image of
- * the heat in logit units, added with `addImages`, coloured by its own transfer functions. Being
- * an actor in the viewport's scene, it follows pan, zoom, rotation and flip and is untouched by
- * window/level. Layers are tied to the imageId they were computed on and removed when it changes.
- * While any layer is drawn, a label inside the viewport says what the colours are.
+ * One Cornerstone image layer per shown finding on a stack viewport: a local Float32 image of the
+ * heat in logit units at the map's own size (a few hundred samples a side, not the film's), placed
+ * on the base image's plane over the map's `imageRegion` (`layerPlacement`), added with
+ * `addImages`, coloured by its own transfer functions and linearly interpolated by the renderer.
+ * Being an actor in the viewport's scene, it follows pan, zoom, rotation and flip and is untouched
+ * by window/level. Layers are tied to the imageId they were computed on and removed when it
+ * changes. While any layer is drawn, a label inside the viewport says what the colours are.
  */
 export class HeatmapLayers {
   private readonly layers = new Map<string, Layer>();
@@ -170,8 +172,19 @@ export class HeatmapLayers {
   }
 
   private uncache(derivedImageId: string): void {
-    const { cache } = this.cornerstone();
+    const { cache, utilities } = this.cornerstone();
     if (cache.getImageLoadObject?.(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
+    // The generic provider never forgets an id: empty our entries so they hold no plane objects.
+    for (const type of LAYER_METADATA)
+      utilities.genericMetadataProvider?.addRaw(derivedImageId, { type, metadata: undefined });
+  }
+
+  /** Where the viewport draws the base image: the plane Cornerstone builds its vtkImageData from. */
+  private basePlane(baseImageId: string) {
+    const { cache, utilities } = this.cornerstone();
+    const image = cache.getImage(baseImageId);
+    if (!image) throw new Error('The image the heatmap belongs to is not loaded.');
+    return utilities.getImageDataMetadata(image);
   }
 
   /** Takes the layer off the object it was added to (and off `viewport`, if that is another). */
@@ -198,20 +211,36 @@ export class HeatmapLayers {
     look: HeatmapLook,
     hue: readonly [number, number, number],
   ) {
-    const { cache, imageLoader, utilities } = this.cornerstone();
+    const { imageLoader, utilities } = this.cornerstone();
     const viewportId = viewport.id;
     const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
+    const base = this.basePlane(baseImageId);
+    const placement = layerPlacement(base, heatmap);
     this.uncache(derivedImageId);
-    const image = imageLoader.createAndCacheDerivedImage(baseImageId, {
-      imageId: derivedImageId,
+    // The image shares the map's array (no copy); addImages makes the one VTK copy the GPU reads.
+    const image = imageLoader.createAndCacheLocalImage(derivedImageId, {
+      scalarData: heatmap.data,
       targetBuffer: { type: 'Float32Array' },
-    }) as unknown as DerivedImage;
-    const scalars = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
-    if (!(scalars instanceof Float32Array) || scalars.length !== heatmap.data.length) {
-      cache.removeImageLoadObject(derivedImageId, { force: true });
-      throw new Error(`Heatmap size ${heatmap.columns}x${heatmap.rows} does not match the image.`);
+      dimensions: placement.dimensions,
+      spacing: placement.spacing,
+      origin: placement.origin,
+      direction: placement.direction as Parameters<typeof imageLoader.createAndCacheLocalImage>[1]['direction'],
+      frameOfReferenceUID: base.imagePlaneModule.frameOfReferenceUID,
+      referencedImageId: baseImageId,
+    });
+    // addImages reads the layer's series (its modality) and plane; a base placed on default
+    // values (no spacing or position) keeps that flag, so the viewport's units stay as they were.
+    utilities.genericMetadataProvider.add(derivedImageId, {
+      type: 'generalSeriesModule',
+      metadata: { modality: base.modality },
+    });
+    if (base.imagePlaneModule.usingDefaultValues) {
+      const plane = utilities.genericMetadataProvider.get('imagePlaneModule', derivedImageId) as object;
+      utilities.genericMetadataProvider.add(derivedImageId, {
+        type: 'imagePlaneModule',
+        metadata: { ...plane, usingDefaultValues: true },
+      });
     }
-    scalars.set(heatmap.data);
     const layer: Layer = {
       viewport,
       finding: heatmap.finding,
@@ -222,6 +251,7 @@ export class HeatmapLayers {
       fullScale: heatmap.fullScale,
       hue,
       peak: heatmap.peak,
+      placement,
     };
     viewport.addImages?.([
       {
@@ -232,7 +262,7 @@ export class HeatmapLayers {
           const vtkImage = imageActor.getMapper().getInputData();
           utilities.updateVTKImageDataWithCornerstoneImage(
             vtkImage as Parameters<typeof utilities.updateVTKImageDataWithCornerstoneImage>[0],
-            image as unknown as Parameters<typeof utilities.updateVTKImageDataWithCornerstoneImage>[1],
+            image,
           );
           layer.actor = imageActor;
           imageActor.setForceTranslucent?.(true);
@@ -241,5 +271,11 @@ export class HeatmapLayers {
       },
     ]);
     this.layers.set(layerKey(viewportId, heatmap.finding), layer);
+  }
+
+  /** Where each shown layer of a viewport was placed, by finding (for tests and checks). */
+  placements(viewportId: string): Map<string, LayerPlacement> {
+    const entries = [...this.layers.entries()].filter(([key]) => ofViewport(viewportId, key));
+    return new Map(entries.map(([, layer]) => [layer.finding, layer.placement]));
   }
 }

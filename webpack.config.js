@@ -5,6 +5,8 @@
 //     window.config.extensions / modes (dist/plugins). React is bundled (the host does not share
 //     it); Cornerstone is taken from the host at run time; onnxruntime-web is copied beside the
 //     bundle (dist/plugins/ort) and imported from there, never from the host's /ort/.
+//     Inference runs in a module worker, its own entry (chest-xray-ai-inference-worker.mjs) beside
+//     the extension's: the worker imports onnxruntime-web from ort/; the page's thread never does.
 //     Beside the bundles it writes dist/plugins/integrity.json: each .mjs file's SRI hash
 //     (sha384, what browsers and OHIF 3.14's run-time descriptors check), for app-config.js.
 const crypto = require('node:crypto');
@@ -115,11 +117,15 @@ const HOST_EXTERNALS = [
   'onnxruntime-web',
 ];
 
+/** The inference worker's entry: its file name is the one extension/src/worker/startModelWorker.ts asks for. */
+const WORKER_ENTRY = { 'chest-xray-ai-inference-worker': path.join(root, 'extension/src/worker/inferenceWorker.ts') };
+
 function packageBuild(mode, name, entry, outDir) {
   return {
     ...common(mode),
     name,
-    entry: { index: entry },
+    // The extension's package carries the worker too: a site serves it beside the copied ort/ folder.
+    entry: { index: entry, ...(name === 'extension-package' ? WORKER_ENTRY : {}) },
     output: {
       path: outDir,
       filename: '[name].mjs',
@@ -143,6 +149,7 @@ function runtimeBuild(mode) {
     entry: {
       'chest-xray-ai-extension': path.join(root, 'extension/src/index.ts'),
       'chest-xray-ai-mode': path.join(root, 'modes/src/index.ts'),
+      ...WORKER_ENTRY,
     },
     output: {
       path: path.join(root, 'dist/plugins'),

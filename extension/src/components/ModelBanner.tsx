@@ -7,6 +7,26 @@ export function calibrationNote(calibration: ModelState['calibration']): string 
   return calibration && `cut-offs calibrated on ${calibration.images} site images, ${calibration.date}`;
 }
 
+const ms = (value: number) => `${Math.round(value)} ms`;
+const HASH_WORDS = { webcrypto: 'WebCrypto', js: 'JavaScript', remembered: 'remembered from the cache' } as const;
+
+/** Each start-up stage's time in one line, for the administrator (and the bench, which reads ModelState). */
+export function startupSummary(startup: NonNullable<ModelState['startup']>): string {
+  const parts = [
+    ...(startup.ortLoadMs !== undefined ? [`runtime ${ms(startup.ortLoadMs)}`] : []),
+    `manifest ${ms(startup.manifestMs)}`,
+    `${startup.source === 'cache' ? 'cache read' : 'download'} ${ms(startup.readMs)}`,
+    `hash (${HASH_WORDS[startup.hashMethod]}) ${ms(startup.hashMs)}`,
+    `session ${ms(startup.sessionMs)}`,
+    ...(startup.warmupMs !== undefined ? [`warm-up ${ms(startup.warmupMs)}`] : []),
+    ...(startup.webgpuCheckMs !== undefined
+      ? [`WebGPU check ${ms(startup.webgpuCheckMs)} (${startup.webgpuOutcome ?? 'done'})`]
+      : []),
+  ];
+  const where = startup.thread === 'worker' ? 'in a worker' : startup.thread === 'main' ? "on the page's thread" : '';
+  return `Start-up${where ? ` ${where}` : ''}: ${parts.join(' · ')}`;
+}
+
 /** The model's standing in one line, always visible; the intended use one click away. */
 export function ModelBanner({ model }: { model: ModelState }) {
   if (!model.identity) return null;
@@ -33,6 +53,16 @@ export function ModelBanner({ model }: { model: ModelState }) {
         )}
       </summary>
       {model.intendedUse && <div className="cxrai-banner-detail">{model.intendedUse}</div>}
+      {model.startup && (
+        <div
+          className="cxrai-banner-detail"
+          data-testid="cxrai-startup"
+          data-thread={model.startup.thread}
+          data-backend={model.backend}
+        >
+          {startupSummary(model.startup)}
+        </div>
+      )}
     </details>
   );
 }

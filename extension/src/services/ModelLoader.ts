@@ -31,6 +31,7 @@ export class ModelLoader {
         intendedUse: manifest.intendedUse,
         backend: model.backend,
         backendNote: model.backendNote,
+        ...(model.startup ? { startup: { ...model.startup } } : {}),
         ...(manifest.calibration
           ? { calibration: { images: manifest.calibration.images, date: manifest.calibration.date } }
           : {}),
@@ -61,6 +62,8 @@ export class ModelLoader {
     this.progress = undefined;
     const pending = this.load((progress) => {
       this.progress = progress;
+      // After ready, a report means the model changed (backend, its note, start-up timings).
+      if (this.model) this.logBackendNote();
       this.onChange();
     });
     this.pending = pending;

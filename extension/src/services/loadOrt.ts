@@ -1,4 +1,4 @@
-import type { BackendPreference, Ort } from '../engine';
+import type { Ort } from '../engine';
 
 /** Where our own onnxruntime-web files are served: never the host viewer's /ort/ (another version). */
 export function defaultOrtBaseUrl(): string {
@@ -17,10 +17,14 @@ function nativeImport(url: string): Promise<unknown> {
 
 const loaded = new Map<string, Promise<Ort>>();
 
-/** Loads onnxruntime-web once per entry point: the WebGPU build, or the smaller CPU-only one. */
-export function loadOrt(baseUrl: string, backend: BackendPreference): Promise<Ort> {
+/**
+ * Loads onnxruntime-web once per entry point: the plain WASM build (its non-asyncify .wasm: faster
+ * session creation and first run), or the WebGPU one only where WebGPU is to be used. Works in the
+ * page and in our worker (an absolute `baseUrl`).
+ */
+export function loadOrt(baseUrl: string, bundle: 'wasm' | 'webgpu'): Promise<Ort> {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  const file = backend === 'wasm' ? 'ort.wasm.min.mjs' : 'ort.webgpu.min.mjs';
+  const file = bundle === 'wasm' ? 'ort.wasm.min.mjs' : 'ort.webgpu.min.mjs';
   const url = new URL(file, base).href;
   let promise = loaded.get(url);
   if (!promise) {

@@ -24,6 +24,8 @@ export interface ModelState {
   backendNote?: string;
   /** Present when the site calibrated the thresholds (`cxr-ai calibrate`): on how many images, and when. */
   calibration?: { images: number; date: string };
+  /** Each start-up stage's time (ms) and where inference runs: the panel's details and the bench read it. */
+  startup?: import('../engine').StartupTimings;
   error?: string;
 }
 

@@ -35,8 +35,18 @@ export async function createSession(
   });
 }
 
+/** What a backend is compared on: probabilities and heat (logit units) on the fixed input. */
+export interface DisplayedOutputs {
+  probabilities: Float32Array;
+  heat: Float32Array;
+}
+
 /** Probabilities (after the manifest's activation) and heat in logit units, as the panel shows them. */
-async function displayedOutputs(ort: Ort, session: InferenceSession, manifest: ModelManifest) {
+export async function displayedOutputs(
+  ort: Ort,
+  session: InferenceSession,
+  manifest: ModelManifest,
+): Promise<DisplayedOutputs> {
   const shape = manifest.input.shape;
   // A fresh tensor per run: with a proxy worker the buffer is transferred away.
   const input = new ort.Tensor('float32', fixedValidationInput(shape), shape);
@@ -58,7 +68,15 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
   return Number.isNaN(max) ? Infinity : max;
 }
 
-function webgpuAvailable(): boolean {
+/** Largest difference: probabilities as they are, heat as a fraction of its colour scale. */
+export function outputsDifference(gpu: DisplayedOutputs, cpu: DisplayedOutputs, manifest: ModelManifest): number {
+  return Math.max(
+    maxAbsDifference(gpu.probabilities, cpu.probabilities),
+    maxAbsDifference(gpu.heat, cpu.heat) / manifest.heatmap.fullScaleLogits,
+  );
+}
+
+export function webgpuAvailable(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean((navigator as { gpu?: unknown }).gpu);
 }
 
@@ -118,11 +136,7 @@ export async function selectBackend(
   try {
     const fromGpu = await displayedOutputs(ort, webgpu, manifest);
     const fromCpu = await displayedOutputs(ort, wasm, manifest);
-    // Heat counts as a fraction of its colour scale, probabilities as they are.
-    difference = Math.max(
-      maxAbsDifference(fromGpu.probabilities, fromCpu.probabilities),
-      maxAbsDifference(fromGpu.heat, fromCpu.heat) / manifest.heatmap.fullScaleLogits,
-    );
+    difference = outputsDifference(fromGpu, fromCpu, manifest);
   } catch (error) {
     await webgpu.release();
     return refuse(`WebGPU failed its check run (${String(error)}).`);

@@ -1,109 +1,124 @@
 import type { InferenceSession } from 'onnxruntime-web';
-import { validateManifest } from '../manifest/validateManifest';
+import { checkModelAgainstManifest } from '../manifest/checkModelAgainstManifest';
 import type { BackendName } from '../types/Analysis';
 import type { ModelManifest } from '../types/ModelManifest';
 import { EngineError } from '../utilities/EngineError';
-import { resolveBeside } from '../utilities/resolveBeside';
-import { sha256Hex } from '../utilities/sha256Hex';
-import { createSession, selectBackend } from './backendSelection';
+import { createSession, displayedOutputs, selectBackend, type DisplayedOutputs } from './backendSelection';
+import { proveWebgpu } from './proveWebgpu';
+import { readManifest, readModelBytes } from './readModel';
 import { readBytesWithFetch } from './readBytesWithFetch';
 import { runAnalysis } from './runAnalysis';
-import type { LoadedModel, LoadModelOptions, LoadProgress, Ort } from '../types/Session';
+import type { LoadedModel, LoadModelOptions, Ort, StartupTimings } from '../types/Session';
 
-function configureWasm(ort: Ort, threads: number | undefined): void {
-  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+const now = () => globalThis.performance.now();
+
+/** WASM threads: what the caller asks, else 1 in a page or worker without cross-origin isolation. */
+function configureWasm(ort: Ort, threads: number | undefined): number {
+  // `crossOriginIsolated` exists in pages and workers, not in Node.
+  const browserLike = typeof crossOriginIsolated !== 'undefined';
+  const isolated = browserLike && crossOriginIsolated;
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
   // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page; without it ORT silently uses one.
-  const inBrowser = typeof window !== 'undefined';
-  ort.env.wasm.numThreads = threads ?? (inBrowser && !isolated ? 1 : Math.min(4, cores));
+  ort.env.wasm.numThreads = threads ?? (browserLike && !isolated ? 1 : Math.min(4, cores));
+  return ort.env.wasm.numThreads;
 }
 
-async function readManifest(options: LoadModelOptions, readBytes: NonNullable<LoadModelOptions['readBytes']>) {
-  let text: string;
+/** A WASM session, checked against the manifest before anything runs on it. */
+async function startOnWasm(ort: Ort, bytes: Uint8Array, manifest: ModelManifest): Promise<InferenceSession> {
+  const wasm = await createSession(ort, bytes, 'wasm');
   try {
-    text = new TextDecoder().decode(await readBytes(options.manifestUrl));
+    checkModelAgainstManifest(wasm, manifest);
   } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError(
-      'model-unreadable',
-      `The model manifest ${options.manifestUrl} could not be read (${String(error)}).`,
-    );
+    await wasm.release();
+    throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new EngineError('manifest-invalid', `The model manifest ${options.manifestUrl} is not valid JSON.`);
-  }
-  return validateManifest(json);
-}
-
-async function readModelBytes(
-  manifest: ModelManifest,
-  options: LoadModelOptions,
-  readBytes: NonNullable<LoadModelOptions['readBytes']>,
-  report: (progress: LoadProgress) => void,
-): Promise<Uint8Array> {
-  const cached = await options.byteStore?.get(manifest.sha256);
-  if (cached && (await sha256Hex(cached)) === manifest.sha256) return cached;
-  const url = resolveBeside(options.manifestUrl, manifest.file);
-  report({ stage: 'download', fraction: 0, message: `Downloading ${manifest.name} ${manifest.version}…` });
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBytes(url, (fraction) =>
-      report({ stage: 'download', fraction, message: `Downloading ${manifest.name} ${manifest.version}…` }),
-    );
-  } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError('model-unreadable', `The model file ${url} could not be read (${String(error)}).`);
-  }
-  const actual = await sha256Hex(bytes);
-  if (actual !== manifest.sha256) {
-    throw new EngineError(
-      'model-hash-mismatch',
-      `The model file does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${manifest.sha256.slice(0, 12)}…); it was refused.`,
-    );
-  }
-  await options.byteStore?.put(manifest.sha256, bytes);
-  return bytes;
+  return wasm;
 }
 
 /**
  * Reads and checks a model (manifest schema, file hash, real inputs/outputs), starts it on the
  * best backend that proves trustworthy, and returns a runner whose every result names that backend.
+ * With `loadWebgpuOrt` the model is ready on WASM first and WebGPU is proven later (`tryWebgpu`).
  */
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const report = options.onProgress ?? (() => undefined);
   const readBytes = options.readBytes ?? readBytesWithFetch;
   const { ort } = options;
+  const preference = options.backend ?? 'webgpu-then-wasm';
+  const background = preference === 'webgpu-then-wasm' && options.loadWebgpuOrt !== undefined;
+  let mark = now();
   report({ stage: 'manifest', message: 'Reading the model manifest…' });
   const manifest = await readManifest(options, readBytes);
-  const bytes = await readModelBytes(manifest, options, readBytes, report);
-  configureWasm(ort, options.wasmThreads);
+  const manifestMs = now() - mark;
+  const { bytes, timings: byteTimings } = await readModelBytes(manifest, options, readBytes, report);
+  const threads = configureWasm(ort, options.wasmThreads);
 
+  mark = now();
   let selected;
   try {
-    selected = await selectBackend(
-      ort,
-      bytes,
-      manifest,
-      options.backend ?? 'webgpu-then-wasm',
-      report,
-      options.nativeThreads,
-    );
+    if (background) {
+      report({ stage: 'session', message: 'Starting the model on the CPU (WASM)…' });
+      selected = { session: await startOnWasm(ort, bytes, manifest), backend: 'wasm' as BackendName, note: undefined };
+    } else {
+      selected = await selectBackend(ort, bytes, manifest, preference, report, options.nativeThreads);
+    }
   } catch (error) {
     if (error instanceof EngineError) throw error;
     throw new EngineError('model-unreadable', `The model could not be started: ${String(error)}`);
   }
+  const startup: StartupTimings = { manifestMs, ...byteTimings, sessionMs: now() - mark };
   let session: InferenceSession = selected.session;
+  let sessionOrt: Ort = ort;
   let backend: BackendName = selected.backend;
   let backendNote = selected.note;
   let disposed = false;
+  const changed = () => options.onBackendChange?.(backend, backendNote);
+
+  // One run on the fixed input: the first image's run is then warm, and it is WebGPU's reference.
+  let reference: DisplayedOutputs | undefined;
+  if (background || options.warmUp) {
+    mark = now();
+    try {
+      reference = await displayedOutputs(ort, session, manifest);
+    } catch (error) {
+      await session.release().catch(() => undefined);
+      throw new EngineError('model-unreadable', `The model could not be started: ${String(error)}`);
+    }
+    startup.warmupMs = now() - mark;
+  }
 
   // ORT sessions run one request at a time; chain them.
   let queue: Promise<unknown> = Promise.resolve();
+  let webgpuAttempt: Promise<BackendName> | undefined;
+
+  const fallBackToCpu = async (error: unknown) => {
+    // A lost or failing GPU device: continue on the CPU unless the site requires the GPU.
+    if (preference === 'webgpu') {
+      throw new EngineError(
+        'backend-unavailable',
+        `The GPU stopped working (${String(error)}); this site requires the GPU.`,
+      );
+    }
+    await session.release().catch(() => undefined);
+    backend = 'wasm';
+    backendNote = `Running on the CPU (WASM): the GPU stopped working (${String(error)}).`;
+    sessionOrt = ort;
+    try {
+      session = await createSession(ort, bytes, 'wasm');
+    } catch (cpuError) {
+      disposed = true; // nothing left to run on
+      throw new EngineError(
+        'backend-unavailable',
+        `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`,
+      );
+    } finally {
+      changed();
+    }
+  };
+
   const model: LoadedModel = {
     manifest,
+    startup,
     get backend() {
       return backend;
     },
@@ -114,33 +129,46 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       const run = queue.then(async () => {
         if (disposed) throw new EngineError('inference-failed', 'The model was closed; load it again to analyse.');
         try {
-          return await runAnalysis(ort, session, manifest, backend, pixels, analyzeOptions);
+          return await runAnalysis(sessionOrt, session, manifest, backend, pixels, analyzeOptions);
         } catch (error) {
           if (backend !== 'webgpu' || error instanceof EngineError) throw error;
-          // A lost or failing GPU device: continue on the CPU unless the site requires the GPU.
-          if (options.backend === 'webgpu') {
-            throw new EngineError(
-              'backend-unavailable',
-              `The GPU stopped working (${String(error)}); this site requires the GPU.`,
-            );
-          }
-          await session.release().catch(() => undefined);
-          backend = 'wasm';
-          backendNote = `Running on the CPU (WASM): the GPU stopped working (${String(error)}).`;
-          try {
-            session = await createSession(ort, bytes, 'wasm');
-          } catch (cpuError) {
-            disposed = true; // nothing left to run on
-            throw new EngineError(
-              'backend-unavailable',
-              `The GPU stopped working and the CPU could not take over (${String(cpuError)}).`,
-            );
-          }
-          return runAnalysis(ort, session, manifest, backend, pixels, analyzeOptions);
+          await fallBackToCpu(error);
+          return runAnalysis(sessionOrt, session, manifest, backend, pixels, analyzeOptions);
         }
       });
       queue = run.catch(() => undefined);
       return run;
+    },
+    tryWebgpu() {
+      const load = options.loadWebgpuOrt;
+      if (!background || !load || !reference) return Promise.resolve(backend);
+      const cpuReference = reference;
+      webgpuAttempt ??= (async () => {
+        const started = now();
+        const proof = await proveWebgpu(load, bytes, manifest, cpuReference, threads);
+        startup.webgpuCheckMs = now() - started;
+        startup.webgpuOutcome = proof.outcome;
+        if (proof.outcome !== 'in-use') {
+          backendNote = `Running on the CPU (WASM): ${proof.reason}`;
+          changed();
+          return backend;
+        }
+        // Switched between two runs, so no request sees half a change.
+        const swap = queue.then(async () => {
+          if (disposed || backend !== 'wasm') return proof.session.release();
+          const cpu = session;
+          session = proof.session;
+          sessionOrt = proof.ort;
+          backend = 'webgpu';
+          backendNote = undefined;
+          changed();
+          await cpu.release().catch(() => undefined);
+        });
+        queue = swap.catch(() => undefined);
+        await swap;
+        return backend;
+      })();
+      return webgpuAttempt;
     },
     async dispose() {
       await queue;

@@ -14,6 +14,34 @@ export type Ort = typeof OrtModule;
 export interface ModelByteStore {
   get(sha256: string): Promise<Uint8Array | undefined>;
   put(sha256: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * The hash recorded with the bytes when they were stored after passing the check, if the store
+   * keeps one: lets a page without WebCrypto skip re-hashing cached bytes in JavaScript.
+   */
+  verifiedHash?(sha256: string): Promise<string | undefined>;
+}
+
+/** How the model's hash was established at start-up. */
+export type HashMethod = 'webcrypto' | 'js' | 'remembered';
+
+/** Each start-up stage's duration in ms (performance.now() differences), for the panel and the bench. */
+export interface StartupTimings {
+  /** Loading the onnxruntime bundle (set by whoever loads it; 0 in Node). */
+  ortLoadMs?: number;
+  manifestMs: number;
+  /** Reading the model's bytes: from the cache, or downloading them. */
+  readMs: number;
+  source: 'cache' | 'download';
+  hashMs: number;
+  hashMethod: HashMethod;
+  sessionMs: number;
+  /** One run on a fixed input right after session creation (it also serves as WebGPU's reference). */
+  warmupMs?: number;
+  /** Loading WebGPU's bundle, starting its session and comparing it with the CPU, off the critical path. */
+  webgpuCheckMs?: number;
+  webgpuOutcome?: 'in-use' | 'refused' | 'unavailable';
+  /** Where inference runs: a dedicated worker, or the page's main thread. */
+  thread?: 'worker' | 'main';
 }
 
 export type BackendPreference =
@@ -45,6 +73,16 @@ export interface LoadModelOptions {
   wasmThreads?: number;
   /** Intra-op threads of the `cpu-native` backend; defaults to onnxruntime-node's choice. */
   nativeThreads?: number;
+  /**
+   * With 'webgpu-then-wasm': the onnxruntime bundle for WebGPU. When given, the model starts on
+   * WASM (from `ort`, the plain build) and WebGPU is checked later, off the critical path
+   * (`LoadedModel.tryWebgpu`); without it WebGPU is checked before the model is ready.
+   */
+  loadWebgpuOrt?: () => Promise<Ort>;
+  /** Run once on a fixed input after the session is created, so the first image's run is warm. */
+  warmUp?: boolean;
+  /** Called whenever the backend in use changes (WebGPU proven, or a lost GPU moved to WASM). */
+  onBackendChange?: (backend: BackendName, note: string | undefined) => void;
 }
 
 export interface AnalyzeOptions {
@@ -66,4 +104,11 @@ export interface LoadedModel {
   /** Runs the model on one image. Rejects with an EngineError whose message is fit for the panel. */
   analyze(pixels: RadiographPixels, options?: AnalyzeOptions): Promise<AnalysisResult>;
   dispose(): Promise<void>;
+  /** Each start-up stage's time, where the loader records them (read live: the WebGPU check ends later). */
+  startup?: StartupTimings;
+  /**
+   * Checks WebGPU in the background and switches to it once it is proven (see
+   * LoadModelOptions.loadWebgpuOrt); resolves to the backend in use afterwards.
+   */
+  tryWebgpu?(): Promise<BackendName>;
 }

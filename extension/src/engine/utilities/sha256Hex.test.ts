@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sha256Hex } from './sha256Hex';
+import { sha256Hex, sha256HexWithMethod } from './sha256Hex';
 
 describe('sha256Hex', () => {
   const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 31) % 251);
@@ -7,6 +7,7 @@ describe('sha256Hex', () => {
 
   it('hashes with WebCrypto', async () => {
     expect(await sha256Hex(bytes)).toBe(expected);
+    expect(await sha256HexWithMethod(bytes)).toEqual({ hex: expected, method: 'webcrypto' });
   });
 
   it('hashes the same without WebCrypto (a page served over plain HTTP)', async () => {
@@ -14,6 +15,7 @@ describe('sha256Hex', () => {
     Object.defineProperty(globalThis, 'crypto', { value: {}, configurable: true });
     try {
       expect(await sha256Hex(bytes)).toBe(expected);
+      expect(await sha256HexWithMethod(bytes)).toEqual({ hex: expected, method: 'js' });
     } finally {
       Object.defineProperty(globalThis, 'crypto', original as PropertyDescriptor);
     }

@@ -1,14 +1,23 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 
+/** Whether WebCrypto's digest is there (browsers expose it only in secure contexts; Node always). */
+export function hasWebCrypto(): boolean {
+  return Boolean(globalThis.crypto?.subtle);
+}
+
 /**
- * Hex sha256. WebCrypto where the page has it (browsers expose it only in secure contexts, Node
- * always); @noble/hashes otherwise, so a viewer served over plain HTTP on an intranet still checks
- * its model.
+ * Hex sha256 and how it was computed: WebCrypto where the page has it (native, off the JS heap),
+ * @noble/hashes otherwise, so a viewer served over plain HTTP on an intranet still checks its model.
  */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+export async function sha256HexWithMethod(bytes: Uint8Array): Promise<{ hex: string; method: 'webcrypto' | 'js' }> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return bytesToHex(sha256(bytes));
+  if (!subtle) return { hex: bytesToHex(sha256(bytes)), method: 'js' };
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return bytesToHex(new Uint8Array(digest));
+  return { hex: bytesToHex(new Uint8Array(digest)), method: 'webcrypto' };
+}
+
+/** Hex sha256 (WebCrypto where available, else JavaScript). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return (await sha256HexWithMethod(bytes)).hex;
 }

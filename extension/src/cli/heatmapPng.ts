@@ -32,7 +32,7 @@ export const MODEL_PNG_LABEL = 'AI heatmap — decision support, not a diagnosis
 const FONT_DIRS = [process.env.CXR_FONT_DIR, '/usr/share/fonts/truetype/dejavu'].filter(Boolean) as string[];
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
 
-function fontFiles(): string[] {
+export function fontFiles(): string[] {
   for (const dir of FONT_DIRS) {
     const files = FONT_FILES.map((f) => `${dir}/${f}`);
     if (files.every((f) => existsSync(f))) return files;

@@ -1,0 +1,172 @@
+/** Attribute helpers shared by the writers: naturalised values, dates, DS text, common modules. */
+import type { ModelIdentity } from '../engine';
+import { CODES, LOCAL_SCHEME } from './codes';
+import type { NaturalizedDataset, SourceImage } from './types';
+import { uidFromSha256 } from './uids';
+
+/** Who wrote the objects (General Equipment, Contributing Equipment). */
+export const MANUFACTURER = 'Chest X-ray AI for OHIF';
+export const MANUFACTURER_MODEL_NAME = 'Chest X-ray AI';
+export const SOFTWARE_VERSION = '0.1.0';
+export const DEMO_LABEL = 'DEMO — untrained weights — not a diagnosis';
+export const NOT_A_DIAGNOSIS = 'AI decision support — not a diagnosis';
+
+/** A naturalised value's first element (dcmjs keeps multi-valued attributes as arrays). */
+export function first(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function text(value: unknown): string | undefined {
+  const v = first(value);
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+export function numberOf(value: unknown): number | undefined {
+  const v = first(value);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A number as DS text (at most 16 characters, as many digits as fit). */
+export function ds(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  for (let digits = 15; digits > 0; digits--) {
+    const s = Number(value.toPrecision(digits)).toString();
+    if (s.length <= 16) return s;
+  }
+  return value.toExponential(8);
+}
+
+/** Text cut to LO's 64 characters, counted as dciodvfy does, in UTF-8 bytes. */
+export function fitLo(value: string, max = 64): string {
+  const encoder = new TextEncoder();
+  let out = value;
+  while (encoder.encode(out).length > max) out = out.slice(0, -1);
+  return out;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** DICOM DA and TM (UTC; TimezoneOffsetFromUTC says so) of a moment. */
+export function dicomDateTime(now: Date): { date: string; time: string } {
+  return {
+    date: `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`,
+    time: `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}.${pad(now.getUTCMilliseconds(), 3)}`,
+  };
+}
+
+/** ISO 8601 from DA, TM and an optional +HHMM offset. */
+export function isoFromDicom(date: string, time: string, offset = '+0000'): string {
+  const t = time.padEnd(6, '0');
+  const fraction = t.includes('.')
+    ? t
+        .slice(t.indexOf('.') + 1)
+        .padEnd(3, '0')
+        .slice(0, 3)
+    : '000';
+  const sign = offset.startsWith('-') ? '-' : '+';
+  const digits = offset.replace(/^[+-]/, '').padStart(4, '0');
+  return `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.${fraction}${sign}${digits.slice(0, 2)}:${digits.slice(2, 4)}`;
+}
+
+/** Type 2 attributes of the Patient and General Study modules: present, empty when unknown. */
+const TYPE2_STUDY = [
+  'PatientName',
+  'PatientID',
+  'PatientBirthDate',
+  'PatientSex',
+  'StudyDate',
+  'StudyTime',
+  'ReferringPhysicianName',
+  'StudyID',
+  'AccessionNumber',
+];
+const OPTIONAL_STUDY = ['PatientAge', 'StudyDescription', 'IssuerOfPatientID', 'PatientWeight', 'PatientSize'];
+
+/** Patient, General Study and Patient Study modules: the source's own values, same study. */
+export function studyModules(source: SourceImage): NaturalizedDataset {
+  const out: NaturalizedDataset = { StudyInstanceUID: source.studyInstanceUid };
+  for (const key of TYPE2_STUDY) out[key] = source.attributes[key] ?? '';
+  for (const key of OPTIONAL_STUDY) if (source.attributes[key] !== undefined) out[key] = source.attributes[key];
+  return out;
+}
+
+/** SOP Common and General Equipment, with the algorithm as Contributing Equipment (IHE AIR). */
+export function commonModules(
+  sopClassUid: string,
+  sopInstanceUid: string,
+  model: ModelIdentity,
+  now: Date,
+): NaturalizedDataset {
+  const { date, time } = dicomDateTime(now);
+  return {
+    SpecificCharacterSet: 'ISO_IR 192',
+    SOPClassUID: sopClassUid,
+    SOPInstanceUID: sopInstanceUid,
+    InstanceCreationDate: date,
+    InstanceCreationTime: time,
+    TimezoneOffsetFromUTC: '+0000',
+    Manufacturer: MANUFACTURER,
+    ManufacturerModelName: MANUFACTURER_MODEL_NAME,
+    SoftwareVersions: [SOFTWARE_VERSION, `${model.name} ${model.version}`],
+    DeviceSerialNumber: model.sha256.slice(0, 16) || 'unknown',
+    CodingSchemeIdentificationSequence: [
+      {
+        CodingSchemeDesignator: LOCAL_SCHEME,
+        CodingSchemeName: 'Chest X-ray AI for OHIF local codes',
+        CodingSchemeResponsibleOrganization: MANUFACTURER,
+      },
+    ],
+    ContributingEquipmentSequence: [
+      {
+        PurposeOfReferenceCodeSequence: [CODES.processingAlgorithm],
+        Manufacturer: MANUFACTURER,
+        ManufacturerModelName: fitLo(model.name),
+        SoftwareVersions: fitLo(model.version),
+        DeviceUID: deviceUid(model),
+        ContributionDateTime: `${date}${time}+0000`,
+        ContributionDescription: `${model.name} ${model.version} sha256 ${model.sha256}${model.demo ? ` (${DEMO_LABEL})` : ''}`,
+      },
+    ],
+  };
+}
+
+export function deviceUid(model: ModelIdentity): string {
+  return uidFromSha256(model.sha256);
+}
+
+/** General Series attributes of a new series of ours. */
+export function seriesModule(
+  modality: string,
+  seriesInstanceUid: string,
+  seriesNumber: number,
+  what: string,
+  model: ModelIdentity,
+  now: Date,
+): NaturalizedDataset {
+  const { date, time } = dicomDateTime(now);
+  const label = model.demo ? DEMO_LABEL : NOT_A_DIAGNOSIS;
+  return {
+    Modality: modality,
+    SeriesInstanceUID: seriesInstanceUid,
+    SeriesNumber: seriesNumber,
+    SeriesDate: date,
+    SeriesTime: time,
+    SeriesDescription: fitLo(`AI ${what} — ${label}`),
+  };
+}
+
+/** A reference to the analysed image (frame only for multi-frame sources). */
+export function sourceReference(source: SourceImage): NaturalizedDataset {
+  return {
+    ReferencedSOPClassUID: source.sopClassUid,
+    ReferencedSOPInstanceUID: source.sopInstanceUid,
+    ...(isMultiFrame(source) ? { ReferencedFrameNumber: source.frameNumber } : {}),
+  };
+}
+
+export function isMultiFrame(source: SourceImage): boolean {
+  return (numberOf(source.attributes.NumberOfFrames) ?? 1) > 1;
+}

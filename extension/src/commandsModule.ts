@@ -44,6 +44,11 @@ export default function getCommandsModule({ servicesManager }: ExtensionParams):
     chestXrayAiToggleOutline: () => heatmaps((h) => h.toggleStyle()),
     chestXrayAiOpacityUp: () => heatmaps((h) => h.stepOpacity(1)),
     chestXrayAiOpacityDown: () => heatmaps((h) => h.stepOpacity(-1)),
+    /**
+     * Sends the shown result to the PACS through the viewer's data source (STOW-RS): an SR, the
+     * heatmaps as Parametric Maps, a capture per shown map. A result is sent once; a failed send again.
+     */
+    chestXrayAiSendToPacs: () => service().sendToPacs(),
     /** Hides every heatmap; `{ results: true }` also forgets this session's results. */
     chestXrayAiClear: ({ results }: { results?: boolean } = {}) => service().clear({ results }),
   };

@@ -40,4 +40,13 @@ describe('resolveConfig', () => {
     for (const bad of [0, -5, 1.5, '60000000', Number.NaN, Infinity])
       expect(resolveConfig({ maxPixels: bad }).maxPixels).toBe(DEFAULT_MAX_PIXELS);
   });
+
+  it("stores results on request by default; 'auto' and 'never' are the other choices, anything else reads as the default", () => {
+    expect(resolveConfig({}).storeResults).toBe('ask');
+    for (const mode of ['ask', 'auto', 'never'] as const)
+      expect(resolveConfig({ storeResults: mode }).storeResults).toBe(mode);
+    for (const bad of [true, 'always', 1]) expect(resolveConfig({ storeResults: bad }).storeResults).toBe('ask');
+    expect(resolveConfig({ storeResultsOffHint: 'Start Orthanc' }).storeResultsOffHint).toBe('Start Orthanc');
+    expect(resolveConfig({ storeResultsOffHint: '' }).storeResultsOffHint).toBeUndefined();
+  });
 });

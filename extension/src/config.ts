@@ -51,7 +51,16 @@ export interface ChestXrayAiConfig {
   modalities: string[];
   /** Largest image (rows x columns x frames) one analysis takes; default the engine's 60 megapixels. */
   maxPixels: number;
+  /**
+   * Storing results in the PACS through the viewer's own data source (STOW-RS): 'ask' (default: a
+   * "Send to PACS" button), 'auto' (sent after each new analysis) or 'never' (no button).
+   */
+  storeResults: StoreResultsMode;
+  /** What the panel says when the data source cannot store (e.g. how to turn a PACS on). */
+  storeResultsOffHint?: string;
 }
+
+export type StoreResultsMode = 'ask' | 'auto' | 'never';
 
 export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   modelManifestUrl: '/models/demo/manifest.json',
@@ -66,6 +75,7 @@ export const DEFAULT_CONFIG: ChestXrayAiConfig = {
   gatePolicy: {},
   modalities: ['CR', 'DX'],
   maxPixels: DEFAULT_MAX_PIXELS,
+  storeResults: 'ask',
 };
 
 function pick<T>(value: unknown, check: (v: unknown) => boolean, fallback: T): T {
@@ -123,5 +133,7 @@ export function resolveConfig(...sources: unknown[]): ChestXrayAiConfig {
     gatePolicy: gatePolicyOf(merged.gatePolicy),
     modalities: pick(merged.modalities, (v) => Array.isArray(v) && v.every(isString), d.modalities),
     maxPixels: pick(merged.maxPixels, (v) => Number.isSafeInteger(v) && (v as number) > 0, d.maxPixels),
+    storeResults: pick(merged.storeResults, (v) => v === 'ask' || v === 'auto' || v === 'never', d.storeResults),
+    storeResultsOffHint: pick<string | undefined>(merged.storeResultsOffHint, isString, undefined),
   };
 }

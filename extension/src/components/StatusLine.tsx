@@ -23,7 +23,7 @@ export function StatusLine({ state }: { state: ChestXrayAiState }) {
       <div className="cxrai-state" role="status">
         <StateText state={state} hasImage={!!active} />
       </div>
-      {result && <div className="cxrai-muted">VOI: {result.voiSource}</div>}
+      {result && !state.stored && <div className="cxrai-muted">VOI: {result.voiSource}</div>}
       {model.backendNote && (
         // The engine's own note, for the administrator: on hover, and one click away.
         <details className="cxrai-muted cxrai-backend-note" data-testid="cxrai-backend-note" title={model.backendNote}>
@@ -65,6 +65,9 @@ function StateText({ state, hasImage }: { state: ChestXrayAiState; hasImage: boo
   }
   switch (analysis.status) {
     case 'done':
+      if (result && state.stored) {
+        return <span data-testid="cxrai-stored-status">Result read from the PACS: not analysed again.</span>;
+      }
       return result ? (
         <span>
           Ran on <strong data-testid="cxrai-backend">{result.backend.toUpperCase()}</strong> in{' '}

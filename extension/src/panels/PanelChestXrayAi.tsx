@@ -6,6 +6,8 @@ import { HotkeyHelp } from '../components/HotkeyHelp';
 import { ImageSummary } from '../components/ImageSummary';
 import { ModelBanner } from '../components/ModelBanner';
 import { StatusLine } from '../components/StatusLine';
+import { StoreControls } from '../components/StoreControls';
+import { StoredResultNote } from '../components/StoredResultNote';
 import { findingHue, hueCss } from '../engine';
 import type { CommandsManager } from '../ohifTypes';
 import type { ChestXrayAiService } from '../services/ChestXrayAiService';
@@ -36,7 +38,7 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
     );
   };
 
-  const { model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder } = state;
+  const { model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder, store, stored } = state;
   const listed = service.findings.listed(result);
   const byName = new Map(result?.findings.map((f) => [f.name, f]) ?? []);
   const visible = heatmaps.hidden ? [] : heatmaps.visible;
@@ -55,10 +57,12 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       data-image-key={active?.imageKey ?? ''}
       data-image-id={active?.imageId ?? ''}
       data-result-key={result?.imageKey ?? ''}
+      data-result-source={result ? (stored ? 'pacs' : 'analysis') : ''}
     >
       <ModelBanner model={model} />
       <StatusLine state={state} />
       {active && <ImageSummary active={active} result={result} listed={listed} />}
+      {stored && <StoredResultNote stored={stored} onAnalyse={() => run('chestXrayAiRun')} />}
 
       {result && (
         <HeatmapControls
@@ -108,7 +112,11 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
         </ul>
       )}
 
-      {active && !['running', 'not-applicable', 'refused'].includes(analysis.status) && (
+      {active && !stored && (result || !store.available) && (
+        <StoreControls store={store} onSend={() => run('chestXrayAiSendToPacs')} />
+      )}
+
+      {active && !stored && !['running', 'not-applicable', 'refused'].includes(analysis.status) && (
         <div className="cxrai-actions">
           <button
             type="button"
@@ -122,8 +130,8 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       )}
       <HotkeyHelp hotkeys={service.hotkeys()} />
       <p className="cxrai-footnote">
-        Runs in this browser: no image leaves this computer. Probabilities are model outputs, not calibrated risks; each
-        is shown against its cut-off (the model&apos;s operating threshold).
+        Runs in this browser: no image leaves this computer, except results you send to your own PACS. Probabilities are
+        model outputs, not calibrated risks; each is shown against its cut-off (the model&apos;s operating threshold).
       </p>
     </div>
   );

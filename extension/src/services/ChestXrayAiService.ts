@@ -4,7 +4,7 @@ import type { ChestXrayAiHotkey } from '../hotkeys';
 import { SERVICE_NAME } from '../id';
 import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscription } from '../ohifTypes';
 import { HeatmapDrawer } from '../overlays/HeatmapDrawer';
-import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder } from '../types';
+import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder, StoredResultView } from '../types';
 import { boundHotkeys } from './boundHotkeys';
 import { FindingList } from './FindingList';
 import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries';
@@ -12,6 +12,8 @@ import { ActiveImageTracker, sameImage, type ViewportReading } from './ActiveIma
 import { AnalysisRunner } from './AnalysisRunner';
 import { loadModelInBrowser } from './loadModelInBrowser';
 import { ModelLoader, type LoadModelFn } from './ModelLoader';
+import { PacsResults, type PacsResultsDeps } from './PacsResults';
+import { StoredResults, type StoredEntry } from './StoredResults';
 import { StateEvents } from './StateEvents';
 import { whyNotAnalysable } from './whyNotAnalysable';
 
@@ -20,6 +22,8 @@ const STATE_CHANGED = 'event::chestXrayAiService:stateChanged';
 /** What tests replace: how the model is loaded (the browser loads onnxruntime-web from a URL). */
 export interface ChestXrayAiServiceDeps {
   loadModel?: (config: ChestXrayAiConfig) => LoadModelFn;
+  /** The PACS store (tests: a fake store and clock; the browser: the viewer's data source). */
+  pacs?: Pick<PacsResultsDeps, 'access' | 'now' | 'newRequest'>;
 }
 
 /**
@@ -48,6 +52,14 @@ export class ChestXrayAiService {
   private cornerstoneLibs?: Cornerstone;
   /** How the panel lists findings and names them. */
   readonly findings: FindingList;
+  /** Storing results in the PACS, and the results stored there before. */
+  private readonly pacs: PacsResults;
+  /** Images whose stored result the reader set aside for a new analysis ("Run analyses again"). */
+  private readonly freshWanted = new Set<string>();
+  /** Results delivered once already (a kept result shown again is not a new analysis). */
+  private readonly delivered = new WeakSet<AnalysisResult>();
+  /** The panel's shape of each stored result, made once per state of its maps. */
+  private readonly storedShapes = new WeakMap<StoredEntry, { maps: string; result: AnalysisResult }>();
 
   constructor(
     private readonly servicesManager: ServicesManager,
@@ -71,12 +83,22 @@ export class ChestXrayAiService {
         this.loader.logBackendNote();
         this.drawer.arriveAt(result, this.config.autoShowHeatmaps);
         this.redraw();
+        this.afterDelivery(result);
       },
       onChange: changed,
       analyzeOptions: () => ({ gatePolicy: this.config.gatePolicy }),
       maxPixels: () => this.config.maxPixels,
     });
     this.findings = new FindingList(() => this.config, this.loader);
+    this.pacs = new PacsResults({
+      servicesManager,
+      extensionManager,
+      config: () => this.config,
+      cornerstone,
+      getViewport: (viewportId) => this.tracker.getViewport(viewportId),
+      onChange: () => this.onPacsChanged(),
+      ...deps.pacs,
+    });
   }
 
   private newDrawer(): HeatmapDrawer {
@@ -124,14 +146,22 @@ export class ChestXrayAiService {
   private compose(): ChestXrayAiState {
     const active = this.active();
     const blocked = this.notAnalysable();
-    const analysis = blocked ?? this.runner.stateFor(active?.imageKey);
+    const stored = blocked ? undefined : this.shownStored(active);
+    const analysis = blocked ?? (stored ? { status: 'done' as const } : this.runner.stateFor(active?.imageKey));
     const drawFailure = this.drawer.failureFor(active?.imageKey);
+    const result = blocked
+      ? undefined
+      : stored && active
+        ? this.storedShape(stored, active)
+        : this.runner.resultFor(active?.imageKey);
     return {
       config: this.config,
       model: this.loader.state(),
       active,
       analysis: analysis.status === 'done' && drawFailure ? { status: 'done', message: drawFailure } : analysis,
-      result: blocked ? undefined : this.runner.resultFor(active?.imageKey),
+      result,
+      store: this.pacs.storeState(stored ? undefined : result),
+      ...(stored ? { stored: this.storedView(stored) } : {}),
       heatmaps: this.drawer.settings,
       drawn: this.drawer.shown(active?.viewportId),
       emptyMaps: this.drawer.emptyFor(active?.imageKey),
@@ -147,6 +177,7 @@ export class ChestXrayAiService {
    */
   activate(): void {
     if (this.tracker.following) return;
+    this.pacs.stored.start();
     this.tracker.start({
       onViewerChanged: () => this.refreshActiveImage(),
       onImageSwapped: (viewportId) => this.onImageSwapped(viewportId),
@@ -162,6 +193,7 @@ export class ChestXrayAiService {
 
   deactivate(): void {
     this.tracker.stop();
+    this.pacs.stored.stop();
     this.runner.dispose();
     this.leave(this.reading);
     this.reading = { kind: 'none' };
@@ -183,6 +215,8 @@ export class ChestXrayAiService {
     const active = this.active();
     this.events.changed();
     if (!active || this.notAnalysable()) return;
+    // A result stored in the PACS for this very image is shown as it is: no new analysis.
+    if (this.shownStored(active)) return this.redraw();
     if (this.runner.hasResult(active.imageKey) || autoRun) void this.runner.analyse(active);
   }
 
@@ -215,8 +249,11 @@ export class ChestXrayAiService {
     if (!this.active()) this.refreshActiveImage({ autoRun: false });
     const active = this.active();
     if (!active || this.notAnalysable()) return Promise.resolve();
+    // Asked for: a stored result of this image gives way to the new analysis (never mixed).
+    const fromStored = !!this.shownStored(active);
+    this.freshWanted.add(active.imageKey);
     // The old result's heatmaps go with it.
-    if (force) this.clearLayers(active.viewportId);
+    if (force || fromStored) this.clearLayers(active.viewportId);
     return this.runner.analyse(active, { force, retryModel: true });
   }
 
@@ -254,9 +291,11 @@ export class ChestXrayAiService {
   private redraw(): void {
     const active = this.active();
     const viewport = active && this.tracker.getViewport(active.viewportId);
-    const result: AnalysisResult | undefined = this.runner.resultFor(active?.imageKey);
+    const stored = this.notAnalysable() ? undefined : this.shownStored(active);
+    const result = stored && active ? this.storedShape(stored, active) : this.runner.resultFor(active?.imageKey);
     if (active && viewport) {
-      if (result) this.drawer.draw({ active, viewport, result, displayName: (f) => this.findings.displayName(f) });
+      const displayName = (f: string) => this.findings.displayName(f);
+      if (result) this.drawer.draw({ active, viewport, result, displayName, storedMaps: stored?.maps });
       else this.drawer.clear(active.viewportId, viewport);
     }
     this.events.changed();
@@ -266,5 +305,80 @@ export class ChestXrayAiService {
   private clearLayers(viewportId: string): void {
     this.drawer.clear(viewportId, this.tracker.getViewport(viewportId));
     this.drawer.releaseMaps();
+  }
+
+  // ---- PACS ---------------------------------------------------------------------------------
+
+  /**
+   * Sends the shown result (a new analysis of this session) to the PACS: the SR, every finding's
+   * map as drawn, a capture of each map on screen. At most once per result; a failed send again.
+   */
+  sendToPacs(): Promise<void> {
+    const active = this.active();
+    const result = this.runner.resultFor(active?.imageKey);
+    if (!active || !result || this.notAnalysable() || this.shownStored(active)) return Promise.resolve();
+    return this.pacs.send({
+      active,
+      result,
+      maps: this.drawer.displayedMaps(result),
+      shown: this.drawer.shown(active.viewportId),
+      displayName: (f) => this.findings.displayName(f),
+    });
+  }
+
+  /** 'auto': a new analysis goes to the PACS, unless this image's stored result is the same model's. */
+  private afterDelivery(result: AnalysisResult): void {
+    const first = !this.delivered.has(result);
+    this.delivered.add(result);
+    if (!first || this.config.storeResults !== 'auto') return;
+    const stored = this.pacs.storedFor(this.active());
+    if (stored && stored.stored.model.sha256 === result.model.sha256) return;
+    void this.sendToPacs();
+  }
+
+  /** Series arrived or stored maps were read: the shown result may now be a stored one. */
+  private onPacsChanged(): void {
+    const active = this.active();
+    const stored = this.shownStored(active);
+    if (active && stored) {
+      this.runner.cancel(active.viewportId);
+      this.drawer.arriveAt(this.storedShape(stored, active), this.config.autoShowHeatmaps);
+    }
+    this.redraw();
+  }
+
+  /** The stored result to show for the active image, unless the reader asked for a new analysis. */
+  private shownStored(active: ActiveImageState | undefined): StoredEntry | undefined {
+    if (!active || this.freshWanted.has(active.imageKey)) return undefined;
+    return this.pacs.storedFor(active);
+  }
+
+  /** A stored result as the panel and drawer take results (made again once its maps are read). */
+  private storedShape(entry: StoredEntry, active: ActiveImageState): AnalysisResult {
+    const kept = this.storedShapes.get(entry);
+    if (kept && kept.maps === entry.mapsState) return kept.result;
+    const metaData = this.cornerstone.metaData;
+    const pixel = metaData.get('imagePixelModule', active.imageId) as { rows?: number; columns?: number } | undefined;
+    const result = StoredResults.asResult(
+      entry,
+      active.imageKey,
+      Number(pixel?.rows) || 0,
+      Number(pixel?.columns) || 0,
+    );
+    this.storedShapes.set(entry, { maps: entry.mapsState, result });
+    return result;
+  }
+
+  private storedView({ stored, mapsState, mapsMessage }: StoredEntry): StoredResultView {
+    const current = this.loader.state().identity;
+    return {
+      storedAt: stored.storedAt,
+      model: stored.model,
+      backend: stored.backend,
+      srSeriesInstanceUid: stored.srSeriesInstanceUid,
+      ...(current && current.sha256 !== stored.model.sha256 ? { currentModel: current } : {}),
+      maps: mapsState,
+      ...(mapsMessage ? { mapsMessage } : {}),
+    };
   }
 }

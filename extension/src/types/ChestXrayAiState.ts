@@ -1,5 +1,12 @@
-import type { AnalysisResult, ColormapName, LoadProgress, ModelIdentity } from '../engine';
-import type { ChestXrayAiConfig } from '../config';
+import type {
+  AnalysisResult,
+  BackendName,
+  ColormapName,
+  LoadProgress,
+  ModelIdentity,
+  StartupTimings,
+} from '../engine';
+import type { ChestXrayAiConfig, StoreResultsMode } from '../config';
 import type { DisplayedImage } from '../utils/radiographPixelsFromViewport';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -25,7 +32,7 @@ export interface ModelState {
   /** Present when the site calibrated the thresholds (`cxr-ai calibrate`): on how many images, and when. */
   calibration?: { images: number; date: string };
   /** Each start-up stage's time (ms) and where inference runs: the panel's details and the bench read it. */
-  startup?: import('../engine').StartupTimings;
+  startup?: StartupTimings;
   error?: string;
 }
 
@@ -57,6 +64,45 @@ export interface AnalysisState {
   details?: string;
 }
 
+/** Where sending the shown result to the PACS stands. */
+export type SendState =
+  | { status: 'sending'; sent: number; total: number }
+  | { status: 'sent'; at: string; pacs: string; seriesInstanceUids: string[]; objects: number; bytes: number }
+  | {
+      status: 'failed';
+      kind: 'unreachable' | 'refused' | 'server' | 'timeout' | 'build';
+      message: string;
+      details?: string;
+      /** Objects the PACS had accepted before the failure (a resend sends the rest). */
+      stored: number;
+    };
+
+/** Whether results can be stored from this viewer, and the shown result's send. */
+export interface StoreState {
+  mode: StoreResultsMode;
+  /** The active data source stores (a DICOMweb PACS). */
+  available: boolean;
+  /** Why storing is off, and the site's hint on turning it on. */
+  offReason?: string;
+  offHint?: string;
+  /** The PACS's name, as the data source calls it. */
+  pacs?: string;
+  send?: SendState;
+}
+
+/** The shown result came from the PACS (our SR in the study), not from an analysis in this session. */
+export interface StoredResultView {
+  storedAt: string;
+  model: ModelIdentity;
+  backend: BackendName;
+  srSeriesInstanceUid: string;
+  /** The configured model, where it is another one than the stored result's (sha256). */
+  currentModel?: ModelIdentity;
+  /** Reading the stored heatmaps: until they are read the result shows without them. */
+  maps: 'reading' | 'ready' | 'failed';
+  mapsMessage?: string;
+}
+
 /**
  * What the panel reads: a snapshot composed from the pieces that own each part (model loader,
  * active-image tracker, analysis runner, heatmap drawer), never a second copy of their state.
@@ -75,4 +121,7 @@ export interface ChestXrayAiState {
   emptyMaps: string[];
   /** How the panel lists findings; remembered across sessions. */
   findingOrder: FindingOrder;
+  store: StoreState;
+  /** Present when `result` is a stored result read back from the PACS. */
+  stored?: StoredResultView;
 }

@@ -9,10 +9,13 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { prepareDemo, startDemoServer, PATHS, type DemoServer } from '../../demo/server';
+import { displayHeatmapForFinding, heatmapValueAt, type AnalysisResult } from '../../extension/src/engine';
 import { launchChromium } from '../support/chromium';
 import {
   inPageHeatProbe,
   inPageIsCached,
+  inPageLayerSamples,
+  inPageResultForMaps,
   inPageStopWatchingStaleLayers,
   inPageTransform,
   inPageWatchStaleLayers,
@@ -83,6 +86,52 @@ async function heatProbe(fullScale: number, keep?: HeatProbe): Promise<HeatProbe
     fullScale,
     keep: keep ? { hot: keep.hot.image, cold: keep.cold.image } : undefined,
   });
+}
+
+/**
+ * The drawn layer equals the engine's display map of the shown result: its grid value for value,
+ * and at canvas points spread over the viewport, the layer's value under each point (through the
+ * camera and the layer's own placement) equals the engine's map at the image pixel under it
+ * (through the base image's placement). Returns how many points lay on the map.
+ */
+async function expectLayerEqualsEngineMap(fullScale: number): Promise<number> {
+  const shown = await page.evaluate(inPageResultForMaps);
+  const result = {
+    ...shown,
+    findings: shown.findings.map((name) => ({ name })),
+    cams: { data: Float32Array.from(shown.cams.data), shape: shown.cams.shape },
+  } as unknown as AnalysisResult;
+  const expected = displayHeatmapForFinding(result, shown.findings.indexOf(FINDING));
+  const steps = 21;
+  const fractions: [number, number][] = [];
+  for (let i = 0; i < steps; i++) {
+    for (let j = 0; j < steps; j++) fractions.push([(i + 0.5) / steps, (j + 0.5) / steps]);
+  }
+  const { samples, layer } = await page.evaluate(inPageLayerSamples, { actorUID: ACTOR, fractions });
+  expect([layer.columns, layer.rows]).toEqual([expected.columns, expected.rows]);
+  const gridError = layer.data.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected.data[i])), 0);
+  expect(gridError).toBeLessThanOrEqual(1e-4 * fullScale);
+  const region = expected.imageRegion!;
+  const nearEdge = ([x, y]: [number, number]) =>
+    Math.min(
+      Math.abs(x - region.x),
+      Math.abs(x - region.x - region.width),
+      Math.abs(y - region.y),
+      Math.abs(y - region.y - region.height),
+    ) < 0.5;
+  let onMap = 0;
+  let hot = 0;
+  for (const { image, value } of samples) {
+    if (nearEdge(image)) continue;
+    const want = heatmapValueAt(expected, image[0], image[1]);
+    expect(value === null).toBe(want === undefined);
+    if (value === null || want === undefined) continue;
+    expect(Math.abs(value - want)).toBeLessThanOrEqual(1e-4 * fullScale);
+    onMap++;
+    if (want > 0.2 * fullScale) hot++;
+  }
+  expect(hot).toBeGreaterThan(0);
+  return onMap;
 }
 
 /** The "AI heatmap" label inside the active viewport's element, if any. */
@@ -200,12 +249,15 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     // The heatmap itself says it is demo AI output, inside the viewport.
     await expect(viewportLabel()).resolves.toBe('DEMO MODEL — AI heatmap, not a diagnosis');
     probe = await heatProbe(fullScale);
+    // The layer is the small display map (a few hundred samples a side), not a film-sized image.
+    expect(probe.layerBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
     expect(probe.max).toBeGreaterThan(0.3 * fullScale);
     expect(probe.cold.value).toBeLessThan(0.05 * fullScale);
     const hotChange = rgbDistance(sampleRgb(before, probe.hot.page), sampleRgb(after, probe.hot.page));
     const coldChange = rgbDistance(sampleRgb(before, probe.cold.page), sampleRgb(after, probe.cold.page));
     expect(hotChange).toBeGreaterThan(60);
     expect(coldChange).toBeLessThan(6);
+    await expect(expectLayerEqualsEngineMap(fullScale)).resolves.toBeGreaterThan(50);
     // The README's screenshot (CXR_UPDATE_DOCS=1): the panel, from its top, beside a heatmap.
     if (process.env.CXR_UPDATE_DOCS) {
       const top = String(await page.getAttribute('[data-testid=cxrai-finding-row]', 'data-finding'));
@@ -221,12 +273,15 @@ describe('Chest X-ray AI in the OHIF viewer', () => {
     }
   });
 
-  test('the heatmap follows zoom, flip and rotation', async () => {
+  test('the heatmap follows zoom, pan, flip and rotation', async () => {
     await page.evaluate(inPageTransform);
     await page.waitForTimeout(800);
     const moved = await heatProbe(fullScale, probe);
     const distance = Math.hypot(moved.hot.page[0] - probe.hot.page[0], moved.hot.page[1] - probe.hot.page[1]);
     expect(distance).toBeGreaterThan(30);
+    // Under every sampled point of the transformed view, the layer still shows the engine's map
+    // value of the image pixel beneath it.
+    await expect(expectLayerEqualsEngineMap(fullScale)).resolves.toBeGreaterThan(50);
     const withHeat = await screenshot('3-transformed-heatmap');
     await setHeatmap(false);
     const withoutHeat = await screenshot('4-transformed-no-heatmap');

@@ -98,15 +98,14 @@ async function waitForDone(imageKey?: string): Promise<void> {
   );
 }
 
-/** Our bundle's script time per long frame that overlaps [from, to]. */
-function ourTimePerFrame(frames: Observed['frames'], from: number, to: number) {
+/**
+ * Our bundle's script runs in the long frames that overlap [from, to]. Each is one entry into our
+ * code (a task, or the callbacks it ran to their end): the unit the 50 ms rule is about.
+ */
+function ourScripts(frames: Observed['frames'], from: number, to: number) {
   return frames
     .filter((f) => f.start + f.duration >= from && f.start <= to)
-    .map((f) => ({
-      start: f.start,
-      ours: f.scripts.filter((s) => OUR_SCRIPTS.test(s.url)).reduce((sum, s) => sum + s.duration, 0),
-      scripts: f.scripts.filter((s) => OUR_SCRIPTS.test(s.url)),
-    }));
+    .flatMap((f) => f.scripts.filter((s) => OUR_SCRIPTS.test(s.url)).map((s) => ({ frameStart: f.start, ...s })));
 }
 
 test('analyses run in our worker and leave no long task of ours on the main thread', async () => {
@@ -129,15 +128,13 @@ test('analyses run in our worker and leave no long task of ours on the main thre
     [firstRunning!.at, switchedAt],
     [switchedAt, endedAt],
   ];
-  const violations = windows.flatMap(([from, to]) =>
-    ourTimePerFrame(frames, from, to).filter((f) => f.ours > LIMIT_MS),
-  );
+  const violations = windows.flatMap(([from, to]) => ourScripts(frames, from, to).filter((s) => s.duration > LIMIT_MS));
   console.log(
     `[mainThread] long tasks during the analyses: ${
       longTasks.filter((t) => t.start >= firstRunning!.at).length
-    } (any cause); long frames with our scripts: ${JSON.stringify(
-      windows.flatMap(([from, to]) => ourTimePerFrame(frames, from, to).filter((f) => f.ours > 0)),
-    )}`,
+    } (any cause); our scripts in long frames: ${JSON.stringify(
+      windows.flatMap(([from, to]) => ourScripts(frames, from, to)),
+    )}; panel status: ${JSON.stringify(status)}`,
   );
   expect(violations).toEqual([]);
 
@@ -160,7 +157,7 @@ test('analyses run in our worker and leave no long task of ours on the main thre
       (window as unknown as { __cxrObserved: Observed }).__cxrObserved.frames.some((f) => f.start + f.duration >= at),
     canaryAt,
   );
-  const canary = ourTimePerFrame((await observed()).frames, canaryAt, Infinity);
-  expect(Math.max(0, ...canary.map((f) => f.ours))).toBeGreaterThan(LIMIT_MS);
+  const canary = ourScripts((await observed()).frames, canaryAt, Infinity);
+  expect(Math.max(0, ...canary.map((s) => s.duration))).toBeGreaterThan(LIMIT_MS);
   expect(pageErrors).toEqual([]);
 });

@@ -71,4 +71,28 @@ describe('ModelLoader', () => {
     (model as { backend: string }).backend = 'wasm';
     expect(loader.state().backend).toBe('wasm');
   });
+
+  it('shows the start-up timings and re-reads the model when it reports a change after ready', async () => {
+    const model = fakeLoadedModel('wasm');
+    Object.assign(model, {
+      startup: { manifestMs: 1, readMs: 2, source: 'cache', hashMs: 3, hashMethod: 'webcrypto', sessionMs: 4 },
+    });
+    let report: (p: LoadProgress) => void = () => undefined;
+    let changes = 0;
+    const loader = new ModelLoader(
+      async (onProgress) => {
+        report = onProgress;
+        return model;
+      },
+      () => changes++,
+    );
+    await loader.ensure();
+    expect(loader.state().startup).toMatchObject({ source: 'cache', hashMethod: 'webcrypto', sessionMs: 4 });
+    const before = changes;
+    Object.assign(model, { backend: 'webgpu' });
+    Object.assign(model.startup!, { webgpuCheckMs: 5, webgpuOutcome: 'in-use' });
+    report({ stage: 'ready', message: 'changed' });
+    expect(changes).toBe(before + 1);
+    expect(loader.state()).toMatchObject({ status: 'ready', backend: 'webgpu', startup: { webgpuOutcome: 'in-use' } });
+  });
 });

@@ -1,4 +1,4 @@
-import { loadModel, type LoadedModel, type ModelByteStore, type Ort } from '../engine';
+import { loadModel, type LoadedModel, type LoadProgress, type ModelByteStore, type Ort } from '../engine';
 import type { FromWorker, LoadRequest, MessageEndpoint, ToWorker } from './protocol';
 import { resultTransferList, serializeError } from './transfer';
 
@@ -30,6 +30,15 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
     void loaded.tryWebgpu?.().catch(() => undefined);
   };
 
+  // Each report re-renders the panel on the page's thread: download fractions at most every 250 ms.
+  let lastReport = { stage: '', at: -Infinity };
+  const reportProgress = (progress: LoadProgress) => {
+    const at = now();
+    if (progress.stage === lastReport.stage && progress.stage === 'download' && at - lastReport.at < 250) return;
+    lastReport = { stage: progress.stage, at };
+    post({ type: 'progress', progress });
+  };
+
   async function load(request: LoadRequest): Promise<LoadedModel> {
     const started = now();
     const ort = await deps.loadOrt(request.ortBaseUrl, request.backend === 'webgpu' ? 'webgpu' : 'wasm');
@@ -44,7 +53,7 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
       ...(request.backend === 'webgpu-then-wasm'
         ? { loadWebgpuOrt: () => deps.loadOrt(request.ortBaseUrl, 'webgpu') }
         : {}),
-      onProgress: (progress) => post({ type: 'progress', progress }),
+      onProgress: (progress) => reportProgress(progress),
       onBackendChange: (backend, backendNote) =>
         post({ type: 'changed', backend, backendNote, startup: loaded.startup }),
     });

@@ -132,3 +132,72 @@ describe('backend selection with a misbehaving GPU (simulated)', () => {
     await model.dispose();
   });
 });
+
+describe('WebGPU proven in the background, after the model is ready on WASM (simulated GPU)', () => {
+  const withAdapter = (adapter: unknown) =>
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: { requestAdapter: async () => adapter }, hardwareConcurrency: 2 },
+      configurable: true,
+    });
+  afterAll(() => Object.defineProperty(globalThis, 'navigator', { value: undefined, configurable: true }));
+
+  async function startOnWasm(fault: Fault, adapter: unknown = {}) {
+    withAdapter(adapter);
+    const changes: [string, string | undefined][] = [];
+    let webgpuBundleLoads = 0;
+    const model = await loadModel({
+      manifestUrl: DEFAULT_MANIFEST,
+      ort: realOrt as unknown as Ort,
+      readBytes,
+      wasmThreads: 1,
+      loadWebgpuOrt: async () => {
+        webgpuBundleLoads++;
+        return ortWithFaultyWebGpu(fault);
+      },
+      onBackendChange: (backend, note) => changes.push([backend, note]),
+    });
+    return { model, changes, webgpuBundleLoads: () => webgpuBundleLoads };
+  }
+
+  it('gives results on WASM at once, then switches to a WebGPU that agrees, and each result names its backend', async () => {
+    const { model, changes } = await startOnWasm({ kind: 'perturb', output: 'all', by: 1e-5 });
+    const pixels = await readImageFile(nihPng('txv__00027426_000.png'));
+    expect(model.backend).toBe('wasm');
+    expect(model.startup?.warmupMs).toBeGreaterThan(0);
+    expect((await model.analyze(pixels)).backend).toBe('wasm');
+    await expect(model.tryWebgpu?.()).resolves.toBe('webgpu');
+    expect(changes).toEqual([['webgpu', undefined]]);
+    expect(model.startup).toMatchObject({ webgpuOutcome: 'in-use' });
+    expect(model.startup?.webgpuCheckMs).toBeGreaterThan(0);
+    expect((await model.analyze(pixels)).backend).toBe('webgpu');
+    await model.dispose();
+  });
+
+  it('stays on WASM when WebGPU disagrees, and says why', async () => {
+    const { model, changes } = await startOnWasm({ kind: 'perturb', output: 'probabilities', by: 0.01 });
+    await expect(model.tryWebgpu?.()).resolves.toBe('wasm');
+    expect(model.backendNote).toMatch(/WebGPU disagreed with the CPU by 1\.00e-2/);
+    expect(changes).toEqual([['wasm', model.backendNote]]);
+    expect(model.startup?.webgpuOutcome).toBe('refused');
+    expect((await model.analyze(await readImageFile(nihPng('txv__00027426_000.png')))).backend).toBe('wasm');
+    await model.dispose();
+  });
+
+  it('does not even load the WebGPU bundle when the browser has no GPU adapter', async () => {
+    const { model, webgpuBundleLoads } = await startOnWasm({ kind: 'perturb', output: 'all', by: 0 }, null);
+    await expect(model.tryWebgpu?.()).resolves.toBe('wasm');
+    expect(webgpuBundleLoads()).toBe(0);
+    expect(model.startup?.webgpuOutcome).toBe('unavailable');
+    await model.dispose();
+  });
+
+  it('moves back to WASM when the proven GPU is lost later', async () => {
+    const { model, changes } = await startOnWasm({ kind: 'fail-after', runs: 1 });
+    await expect(model.tryWebgpu?.()).resolves.toBe('webgpu');
+    const result = await model.analyze(await readImageFile(nihPng('txv__00027426_000.png')));
+    expect(result.backend).toBe('wasm');
+    expect(changes.map(([backend]) => backend)).toEqual(['webgpu', 'wasm']);
+    expect(model.backendNote).toMatch(/the GPU stopped working/);
+    await model.dispose();
+  });
+});

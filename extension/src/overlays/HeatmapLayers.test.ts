@@ -1,7 +1,9 @@
-import { HEATMAP_THRESHOLD_RANGE, type Heatmap } from '../engine';
+import { HEATMAP_THRESHOLD_RANGE, displayHeatmapForFinding, type Heatmap } from '../engine';
+import { resultWithCams } from '../engine/heatmap/resultWithCams.fixture';
 import { FakeStackViewport, fakeCornerstone, type FakeImage } from '../../../test/support/fakeOhif';
 import type { RecordedFunction } from '../../../test/support/vtkTransferFunctionRecorder';
 import { HeatmapLayers, LAYER_PREFIX, type HeatmapLayerRequest } from './HeatmapLayers';
+import { indexToWorld } from './layerPlacement';
 
 const A: FakeImage = {
   imageId: 'wadouri:/a.dcm',
@@ -108,7 +110,66 @@ describe('HeatmapLayers', () => {
     expect(cornerstone.cached.size).toBe(0);
   });
 
-  it('refuses a map whose size is not the image size', () => {
+  it("adds a small map as an image of the map's own size, registered over its region of the film", () => {
+    // A 300 x 200 film (rows x columns) with non-square pixels, offset, and the engine's map of it.
+    const film: FakeImage = { ...A, imageId: 'wadouri:/film.dcm', rows: 300, columns: 200 };
+    images.set(film.imageId, film);
+    viewport.showImage(film.imageId);
+    const plane = { origin: [10, -4, 2], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], spacing: [0.2, 0.3, 1] };
+    const metadata = cornerstone.utilities.getImageDataMetadata as (image: { imageId: string }) => object;
+    cornerstone.utilities.getImageDataMetadata = ((image: { imageId: string }) => ({
+      ...metadata(image),
+      ...plane,
+    })) as never;
+    const created: { imageId: string; options: Record<string, unknown> }[] = [];
+    const create = cornerstone.imageLoader.createAndCacheLocalImage;
+    cornerstone.imageLoader.createAndCacheLocalImage = ((imageId: string, options: Record<string, unknown>) => {
+      created.push({ imageId, options });
+      return create(imageId, options as never);
+    }) as never;
+    let seed = 5;
+    const cams = Float32Array.from({ length: 49 }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 0.1);
+    const heatmap = displayHeatmapForFinding(resultWithCams(cams, 1), 0);
+    layers.sync(request(['F0'], { baseImageId: film.imageId, heatmaps: () => new Map([['F0', heatmap]]) }));
+
+    expect(created).toHaveLength(1);
+    const { options } = created[0];
+    // The heat itself, not a copy and not a film-sized image: within the 2 MiB a shown map may take.
+    expect(options.scalarData).toBe(heatmap.data);
+    expect(options.dimensions).toEqual([heatmap.columns, heatmap.rows]);
+    expect(heatmap.data.byteLength).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // Its plane: map sample (u, v) centred where the film's pixels of its share of the region centre.
+    const layerPlane = {
+      origin: options.origin as number[],
+      direction: options.direction as number[],
+      spacing: options.spacing as number[],
+    };
+    const region = heatmap.imageRegion!;
+    const filmAt = (x: number, y: number) => indexToWorld(plane, [x - 0.5, y - 0.5]);
+    const [columns, rows] = [heatmap.columns, heatmap.rows];
+    for (const [u, v] of [
+      [0, 0],
+      [columns - 1, rows - 1],
+      [columns - 1, 0],
+      [0, rows - 1],
+      [(columns - 1) / 2, (rows - 1) / 2],
+    ]) {
+      const expected = filmAt(
+        region.x + ((u + 0.5) * region.width) / columns,
+        region.y + ((v + 0.5) * region.height) / rows,
+      );
+      const placed = indexToWorld(layerPlane, [u, v]);
+      for (let k = 0; k < 3; k++) expect(placed[k]).toBeCloseTo(expected[k], 9);
+    }
+    expect(layers.placements('vp').get('F0')?.dimensions).toEqual([columns, rows]);
+    // Cornerstone's addImages reads the layer's modality: it is the film's.
+    const provider = cornerstone.utilities.genericMetadataProvider;
+    expect(provider.get('generalSeriesModule', created[0].imageId)).toEqual({ modality: 'DX' });
+    layers.sync(request([], { baseImageId: film.imageId }));
+    expect(cornerstone.cached.size).toBe(0);
+  });
+
+  it('refuses a map on the image grid whose size is not the image size', () => {
     const wrong = { ...map('Mass', 5), rows: 1, columns: 2, data: new Float32Array(2) };
     expect(() => layers.sync(request(['Mass'], { heatmaps: () => new Map([['Mass', wrong]]) }))).toThrow(
       /does not match/,

@@ -21,10 +21,13 @@ import {
   VALIDATION_USAGE,
 } from './commands/validationCommands';
 import { OutputPathError } from './io/outputPaths';
+import { DicomOutputError } from './dicomOutput';
+import { StoreError } from './io/stowRs';
 
 const USAGE = `Usage (npx cxr-ai ..., or npm run -s cli -- ... in this repository):
   cxr-ai predict <file.dcm|.png|.jpg> [--model <manifest.json>] [--json] [--heatmaps <dir>]
                  [--colormap ${COLORMAP_NAMES.join('|')}] [--heatmap-threshold ${DEFAULT_HEATMAP_THRESHOLD}] [--threads N] [--dump-tensors <dir>]
+                 [--dicom-out <dir>] [--store <dicomweb-url>] [--store-timeout <seconds>]   (DICOM input: SR, heatmaps, captures)
 ${VALIDATION_USAGE}
   every command that runs the model: [--backend ${CLI_BACKENDS.join('|')}] (default ${DEFAULT_CLI_BACKEND}: onnxruntime-node
   on the CPU; wasm: onnxruntime-web's WASM backend, exactly what the viewer computes on the CPU)
@@ -54,6 +57,12 @@ function parseHeatmapThreshold(value: string): number {
   return threshold;
 }
 
+function parseStoreTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new UsageError('--store-timeout must be a positive number of seconds');
+  return seconds * 1000;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -66,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
       // The viewer's default (the engine's), so CLI PNGs and the panel tint the same fraction.
       'heatmap-threshold': { type: 'string', default: String(DEFAULT_HEATMAP_THRESHOLD) },
       'dump-tensors': { type: 'string' },
+      'dicom-out': { type: 'string' },
+      store: { type: 'string' },
+      'store-timeout': { type: 'string', default: '60' },
       ...VALIDATION_OPTIONS,
       threads: { type: 'string' },
       backend: { type: 'string', default: DEFAULT_CLI_BACKEND },
@@ -104,6 +116,9 @@ async function main(argv: string[]): Promise<void> {
       colormap,
       heatmapThreshold,
       dumpTensorsDir: values['dump-tensors'],
+      dicomOutDir: values['dicom-out'],
+      storeUrl: values.store,
+      storeTimeoutMs: parseStoreTimeout(values['store-timeout']),
       threads,
       backend,
     });
@@ -114,7 +129,13 @@ async function main(argv: string[]): Promise<void> {
 
 /** One line, no stack trace: the message is written for the person at the terminal. */
 function describe(error: unknown): string {
-  if (error instanceof EngineError || error instanceof UsageError || error instanceof OutputPathError)
+  if (
+    error instanceof EngineError ||
+    error instanceof UsageError ||
+    error instanceof OutputPathError ||
+    error instanceof DicomOutputError ||
+    error instanceof StoreError
+  )
     return error.message;
   if (
     error instanceof Error &&

@@ -1,5 +1,11 @@
 /** The pixels of a heatmap capture: the film at display intensities, the map blended in its hue. */
-import { DEFAULT_HEATMAP_THRESHOLD, displayIntensities, type Heatmap, type RadiographPixels } from '../engine';
+import {
+  DEFAULT_HEATMAP_THRESHOLD,
+  displayIntensities,
+  type Heatmap,
+  heatmapValueAt,
+  type RadiographPixels,
+} from '../engine';
 
 export interface GreyImage {
   rows: number;
@@ -56,30 +62,6 @@ export function fitBackground(background: GreyImage, maxPixels: number): GreyIma
   return { rows, columns, data: Uint8Array.from(small, (v) => Math.round(v)) };
 }
 
-/** Bilinear sample of a map at an image position (source pixel units), 0 outside its region. */
-function sampler(map: Heatmap, imageRows: number, imageColumns: number) {
-  const region = map.imageRegion ?? { x: 0, y: 0, width: imageColumns, height: imageRows };
-  return (x: number, y: number): number => {
-    const u = ((x - region.x) / region.width) * map.columns - 0.5;
-    const v = ((y - region.y) / region.height) * map.rows - 0.5;
-    if (u < -0.5 || v < -0.5 || u > map.columns - 0.5 || v > map.rows - 0.5) return 0;
-    const cu = Math.min(map.columns - 1, Math.max(0, u));
-    const cv = Math.min(map.rows - 1, Math.max(0, v));
-    const c0 = Math.min(map.columns - 2, Math.floor(cu));
-    const r0 = Math.min(map.rows - 2, Math.floor(cv));
-    const left = Math.max(0, c0);
-    const top = Math.max(0, r0);
-    const right = map.columns > 1 ? left + 1 : left;
-    const bottom = map.rows > 1 ? top + 1 : top;
-    const wx = map.columns > 1 ? cu - left : 0;
-    const wy = map.rows > 1 ? cv - top : 0;
-    const at = (r: number, c: number) => map.data[r * map.columns + c];
-    const upper = (1 - wx) * at(top, left) + wx * at(top, right);
-    const lower = (1 - wx) * at(bottom, left) + wx * at(bottom, right);
-    return (1 - wy) * upper + wy * lower;
-  };
-}
-
 export interface HeatLook {
   hue: readonly [number, number, number];
   /** Fraction of full scale below which nothing is drawn (the viewer's default). */
@@ -101,7 +83,6 @@ export function blendHeat(
   look: HeatLook,
 ): Uint8Array {
   const { rows, columns } = background;
-  const sample = sampler(map, source.rows, source.columns);
   const sx = source.columns / columns;
   const sy = source.rows / rows;
   const rgb = new Uint8Array(rows * columns * 3);
@@ -109,7 +90,8 @@ export function blendHeat(
     for (let x = 0; x < columns; x++) {
       const i = y * columns + x;
       const grey = background.data[i];
-      const level = Math.min(1, sample((x + 0.5) * sx, (y + 0.5) * sy) / map.fullScale);
+      // The map as the viewer's renderer samples it (linear between samples, nothing outside its region).
+      const level = Math.min(1, (heatmapValueAt(map, (x + 0.5) * sx, (y + 0.5) * sy) ?? 0) / map.fullScale);
       const show = level > 0 && level >= look.threshold;
       const alpha = show
         ? look.opacity * (0.6 + (0.4 * (level - look.threshold)) / Math.max(1e-6, 1 - look.threshold))

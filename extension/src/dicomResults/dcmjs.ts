@@ -1,3 +1,4 @@
+/// <reference path="./dcmjsModule.d.ts" />
 /**
  * The parts of dcmjs (0.49, no types of its own) the result objects use: Part 10 in and out of
  * naturalised datasets. Works in the browser and in Node (ArrayBuffers, no Buffer).

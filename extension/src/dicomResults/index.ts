@@ -12,4 +12,3 @@ export { parsePart10, writePart10 } from './dcmjs';
 export { captureBackground, type GreyImage } from './captureImage';
 export { COMPREHENSIVE_3D_SR } from './structuredReport';
 export { SECONDARY_CAPTURE_STORAGE } from './secondaryCapture';
-export { camGridHeatmaps } from './camGridHeatmaps';

@@ -8,6 +8,7 @@ import {
   smoothHeatmapForFinding,
 } from '../../engine';
 import { findingDisplayName, heatmapPng } from '../heatmapPng';
+import { resultObjectsForFile, storeResultObjects, writeResultObjects } from '../dicomOutput';
 import { checkOutputDir } from '../io/outputPaths';
 import { readImageFile } from '../io/readImageFile';
 import { loadModelFromDisk, type CliBackend } from '../nodeModel';
@@ -22,6 +23,12 @@ export interface PredictOptions {
   dumpTensorsDir?: string;
   threads?: number;
   backend?: CliBackend;
+  /** Write the SR, Parametric Map and captures here (DICOM input only). */
+  dicomOutDir?: string;
+  /** Send them to this DICOMweb server (STOW-RS). */
+  storeUrl?: string;
+  /** How long to wait for the PACS, in milliseconds. */
+  storeTimeoutMs?: number;
 }
 
 const DEMO_NOTICE = 'DEMO WEIGHTS (untrained, random): these numbers mean nothing clinically. Not for diagnostic use.';
@@ -119,10 +126,51 @@ async function dumpTensors(dir: string, result: AnalysisResult) {
   await writeFile(join(dir, 'dump.json'), JSON.stringify(meta, null, 2));
 }
 
+interface DicomSummary {
+  dicom?: {
+    kind: string;
+    sopClassUid: string;
+    sopInstanceUid: string;
+    seriesInstanceUid: string;
+    findings: string[];
+    bytes: number;
+    file?: string;
+  }[];
+  stored?: { url: string; stored: number; status: number };
+}
+
+/** --dicom-out and --store: the same objects the panel stores, written and/or sent. */
+async function dicomResults(
+  options: PredictOptions,
+  pixels: Awaited<ReturnType<typeof readImageFile>>,
+  result: AnalysisResult,
+  specs: readonly FindingSpec[],
+): Promise<DicomSummary> {
+  if (!options.dicomOutDir && !options.storeUrl) return {};
+  const objects = await resultObjectsForFile(options.file, pixels, result, specs);
+  const files = options.dicomOutDir ? await writeResultObjects(options.dicomOutDir, options.file, objects) : [];
+  const stored = options.storeUrl
+    ? { url: options.storeUrl, ...(await storeResultObjects(options.storeUrl, objects, options.storeTimeoutMs)) }
+    : undefined;
+  return {
+    dicom: objects.map((o, i) => ({
+      kind: o.kind,
+      sopClassUid: o.sopClassUid,
+      sopInstanceUid: o.sopInstanceUid,
+      seriesInstanceUid: o.seriesInstanceUid,
+      findings: o.findings,
+      bytes: o.part10.byteLength,
+      ...(files[i] ? { file: files[i] } : {}),
+    })),
+    ...(stored ? { stored } : {}),
+  };
+}
+
 export async function predict(options: PredictOptions): Promise<void> {
   // Output paths first: a bad one fails before any analysis runs.
   if (options.heatmapsDir) await checkOutputDir(options.heatmapsDir, '--heatmaps');
   if (options.dumpTensorsDir) await checkOutputDir(options.dumpTensorsDir, '--dump-tensors');
+  if (options.dicomOutDir) await checkOutputDir(options.dicomOutDir, '--dicom-out');
   const pixels = await readImageFile(options.file);
   const model = await loadModelFromDisk(options.manifest, options.threads, options.backend);
   try {
@@ -137,13 +185,20 @@ export async function predict(options: PredictOptions): Promise<void> {
         )
       : [];
     if (options.dumpTensorsDir) await dumpTensors(options.dumpTensorsDir, result);
+    const dicom = await dicomResults(options, pixels, result, model.manifest.findings);
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}) })}\n`,
+        `${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}), ...dicom })}\n`,
       );
     } else {
       process.stdout.write(`${table(result)}\n`);
       if (written.length) process.stdout.write(`heatmaps: ${written.length} PNGs in ${options.heatmapsDir}\n`);
+      if (dicom.dicom) {
+        const total = dicom.dicom.reduce((n, o) => n + o.bytes, 0);
+        process.stdout.write(`DICOM: ${dicom.dicom.length} objects, ${(total / 1e6).toFixed(2)} MB`);
+        process.stdout.write(options.dicomOutDir ? ` in ${options.dicomOutDir}` : '');
+        process.stdout.write(dicom.stored ? `, stored in ${dicom.stored.url}\n` : '\n');
+      }
     }
   } finally {
     await model.dispose();

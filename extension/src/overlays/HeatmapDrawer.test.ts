@@ -1,5 +1,5 @@
 import { HEATMAP_THRESHOLD_RANGE, displayHeatmapForFinding, type Heatmap } from '../engine';
-import { resultWithCams } from '../engine/heatmap/resultWithCams.fixture';
+import { resultWithCams } from './resultWithCams.fixture';
 import { FakeStackViewport, fakeCornerstone, type FakeImage } from '../../../test/support/fakeOhif';
 import { HeatmapDrawer } from './HeatmapDrawer';
 

@@ -1,5 +1,5 @@
 import { displayHeatmapForFinding, type AnalysisResult, type Heatmap } from '../engine';
-import { resultWithCams } from '../engine/heatmap/resultWithCams.fixture';
+import { resultWithCams } from './resultWithCams.fixture';
 import { DISPLAY_MAP_BUDGET_BYTES, DisplayMapCache } from './displayMapCache';
 
 describe('DisplayMapCache', () => {

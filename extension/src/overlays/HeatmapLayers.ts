@@ -4,7 +4,8 @@ import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { FindingLabels, type FindingCaption } from './findingLabels';
 import { removeHeatmapLabel, showHeatmapLabel } from './heatmapLabel';
 import { applyLook, type HeatmapLook } from './heatmapLook';
-import { layerPlacement, type LayerPlacement } from './layerPlacement';
+import { createLayerImage, releaseLayerImage } from './layerImage';
+import type { LayerPlacement } from './layerPlacement';
 
 export type { HeatmapLook } from './heatmapLook';
 
@@ -44,9 +45,6 @@ interface Layer {
   placement: LayerPlacement;
   actor?: HeatmapActor;
 }
-
-/** Metadata modules a layer image has in Cornerstone's generic provider (cleared with it). */
-const LAYER_METADATA = ['imagePlaneModule', 'imagePixelModule', 'generalSeriesModule'] as const;
 
 /** Actor UIDs we own start with this, so we can find (and only remove) our own layers. */
 export const LAYER_PREFIX = 'chest-xray-ai-heatmap:';
@@ -172,19 +170,7 @@ export class HeatmapLayers {
   }
 
   private uncache(derivedImageId: string): void {
-    const { cache, utilities } = this.cornerstone();
-    if (cache.getImageLoadObject?.(derivedImageId)) cache.removeImageLoadObject(derivedImageId, { force: true });
-    // The generic provider never forgets an id: empty our entries so they hold no plane objects.
-    for (const type of LAYER_METADATA)
-      utilities.genericMetadataProvider?.addRaw(derivedImageId, { type, metadata: undefined });
-  }
-
-  /** Where the viewport draws the base image: the plane Cornerstone builds its vtkImageData from. */
-  private basePlane(baseImageId: string) {
-    const { cache, utilities } = this.cornerstone();
-    const image = cache.getImage(baseImageId);
-    if (!image) throw new Error('The image the heatmap belongs to is not loaded.');
-    return utilities.getImageDataMetadata(image);
+    releaseLayerImage(this.cornerstone(), derivedImageId);
   }
 
   /** Takes the layer off the object it was added to (and off `viewport`, if that is another). */
@@ -211,36 +197,10 @@ export class HeatmapLayers {
     look: HeatmapLook,
     hue: readonly [number, number, number],
   ) {
-    const { imageLoader, utilities } = this.cornerstone();
+    const { utilities } = this.cornerstone();
     const viewportId = viewport.id;
     const derivedImageId = `${LAYER_PREFIX}${viewportId}:${imageKey}:${heatmap.finding}`;
-    const base = this.basePlane(baseImageId);
-    const placement = layerPlacement(base, heatmap);
-    this.uncache(derivedImageId);
-    // The image shares the map's array (no copy); addImages makes the one VTK copy the GPU reads.
-    const image = imageLoader.createAndCacheLocalImage(derivedImageId, {
-      scalarData: heatmap.data,
-      targetBuffer: { type: 'Float32Array' },
-      dimensions: placement.dimensions,
-      spacing: placement.spacing,
-      origin: placement.origin,
-      direction: placement.direction as Parameters<typeof imageLoader.createAndCacheLocalImage>[1]['direction'],
-      frameOfReferenceUID: base.imagePlaneModule.frameOfReferenceUID,
-      referencedImageId: baseImageId,
-    });
-    // addImages reads the layer's series (its modality) and plane; a base placed on default
-    // values (no spacing or position) keeps that flag, so the viewport's units stay as they were.
-    utilities.genericMetadataProvider.add(derivedImageId, {
-      type: 'generalSeriesModule',
-      metadata: { modality: base.modality },
-    });
-    if (base.imagePlaneModule.usingDefaultValues) {
-      const plane = utilities.genericMetadataProvider.get('imagePlaneModule', derivedImageId) as object;
-      utilities.genericMetadataProvider.add(derivedImageId, {
-        type: 'imagePlaneModule',
-        metadata: { ...plane, usingDefaultValues: true },
-      });
-    }
+    const { image, placement } = createLayerImage(this.cornerstone(), derivedImageId, baseImageId, heatmap);
     const layer: Layer = {
       viewport,
       finding: heatmap.finding,

@@ -148,6 +148,40 @@ export class FakeCornerstoneViewportService extends FakePubSub<{ VIEWPORT_DATA_C
   }
 }
 
+/** OHIF's display sets of the loaded studies (every series' instances), with their events. */
+export class FakeDisplaySetService extends FakePubSub<{ DISPLAY_SETS_ADDED: string; DISPLAY_SETS_CHANGED: string }> {
+  private readonly sets: Record<string, unknown>[] = [];
+
+  constructor() {
+    super({
+      DISPLAY_SETS_ADDED: 'event::displaySetService:displaySetsAdded',
+      DISPLAY_SETS_CHANGED: 'event::displaySetService:displaySetsChanged',
+    });
+  }
+
+  getActiveDisplaySets(): Record<string, unknown>[] {
+    return this.sets;
+  }
+
+  getDisplaySetByUID(uid: string): Record<string, unknown> | undefined {
+    return this.sets.find((set) => set.displaySetInstanceUID === uid);
+  }
+
+  /** A series arrives (as OHIF's lazy study loading adds them): one display set of its instances. */
+  addSeries(instances: Record<string, unknown>[]): void {
+    const first = instances[0] ?? {};
+    this.sets.push({
+      displaySetInstanceUID: `ds-${this.sets.length + 1}`,
+      StudyInstanceUID: first.StudyInstanceUID,
+      SeriesInstanceUID: first.SeriesInstanceUID,
+      SOPClassUID: first.SOPClassUID,
+      Modality: first.Modality,
+      instances,
+    });
+    this.publish(this.EVENTS.DISPLAY_SETS_ADDED, {});
+  }
+}
+
 /** A greyscale image as Cornerstone's loader hands it over, with the metadata modules we read. */
 export interface FakeImage {
   imageId: string;

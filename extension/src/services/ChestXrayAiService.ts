@@ -4,7 +4,7 @@ import type { ChestXrayAiHotkey } from '../hotkeys';
 import { SERVICE_NAME } from '../id';
 import type { ExtensionManager, ServiceRegistration, ServicesManager, Subscription } from '../ohifTypes';
 import { HeatmapDrawer } from '../overlays/HeatmapDrawer';
-import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder, StoredResultView } from '../types';
+import type { ActiveImageState, AnalysisState, ChestXrayAiState, FindingOrder } from '../types';
 import { boundHotkeys } from './boundHotkeys';
 import { FindingList } from './FindingList';
 import { getCornerstone, type Cornerstone } from '../utils/cornerstoneLibraries';
@@ -13,7 +13,6 @@ import { AnalysisRunner } from './AnalysisRunner';
 import { loadModelInBrowser } from './loadModelInBrowser';
 import { ModelLoader, type LoadModelFn } from './ModelLoader';
 import { PacsResults, type PacsResultsDeps } from './PacsResults';
-import { StoredResults, type StoredEntry } from './StoredResults';
 import { StateEvents } from './StateEvents';
 import { whyNotAnalysable } from './whyNotAnalysable';
 
@@ -54,12 +53,6 @@ export class ChestXrayAiService {
   readonly findings: FindingList;
   /** Storing results in the PACS, and the results stored there before. */
   private readonly pacs: PacsResults;
-  /** Images whose stored result the reader set aside for a new analysis ("Run analyses again"). */
-  private readonly freshWanted = new Set<string>();
-  /** Results delivered once already (a kept result shown again is not a new analysis). */
-  private readonly delivered = new WeakSet<AnalysisResult>();
-  /** The panel's shape of each stored result, made once per state of its maps. */
-  private readonly storedShapes = new WeakMap<StoredEntry, { maps: string; result: AnalysisResult }>();
 
   constructor(
     private readonly servicesManager: ServicesManager,
@@ -146,14 +139,10 @@ export class ChestXrayAiService {
   private compose(): ChestXrayAiState {
     const active = this.active();
     const blocked = this.notAnalysable();
-    const stored = blocked ? undefined : this.shownStored(active);
+    const stored = blocked ? undefined : this.pacs.shown(active);
     const analysis = blocked ?? (stored ? { status: 'done' as const } : this.runner.stateFor(active?.imageKey));
     const drawFailure = this.drawer.failureFor(active?.imageKey);
-    const result = blocked
-      ? undefined
-      : stored && active
-        ? this.storedShape(stored, active)
-        : this.runner.resultFor(active?.imageKey);
+    const result = blocked ? undefined : (stored?.result ?? this.runner.resultFor(active?.imageKey));
     return {
       config: this.config,
       model: this.loader.state(),
@@ -161,7 +150,7 @@ export class ChestXrayAiService {
       analysis: analysis.status === 'done' && drawFailure ? { status: 'done', message: drawFailure } : analysis,
       result,
       store: this.pacs.storeState(stored ? undefined : result),
-      ...(stored ? { stored: this.storedView(stored) } : {}),
+      ...(stored ? { stored: this.pacs.viewOf(stored.entry, this.loader.state().identity) } : {}),
       heatmaps: this.drawer.settings,
       drawn: this.drawer.shown(active?.viewportId),
       emptyMaps: this.drawer.emptyFor(active?.imageKey),
@@ -216,7 +205,7 @@ export class ChestXrayAiService {
     this.events.changed();
     if (!active || this.notAnalysable()) return;
     // A result stored in the PACS for this very image is shown as it is: no new analysis.
-    if (this.shownStored(active)) return this.redraw();
+    if (this.pacs.shown(active)) return this.redraw();
     if (this.runner.hasResult(active.imageKey) || autoRun) void this.runner.analyse(active);
   }
 
@@ -250,8 +239,8 @@ export class ChestXrayAiService {
     const active = this.active();
     if (!active || this.notAnalysable()) return Promise.resolve();
     // Asked for: a stored result of this image gives way to the new analysis (never mixed).
-    const fromStored = !!this.shownStored(active);
-    this.freshWanted.add(active.imageKey);
+    const fromStored = !!this.pacs.shown(active);
+    this.pacs.preferAnalysis(active.imageKey);
     // The old result's heatmaps go with it.
     if (force || fromStored) this.clearLayers(active.viewportId);
     return this.runner.analyse(active, { force, retryModel: true });
@@ -291,11 +280,11 @@ export class ChestXrayAiService {
   private redraw(): void {
     const active = this.active();
     const viewport = active && this.tracker.getViewport(active.viewportId);
-    const stored = this.notAnalysable() ? undefined : this.shownStored(active);
-    const result = stored && active ? this.storedShape(stored, active) : this.runner.resultFor(active?.imageKey);
+    const stored = this.notAnalysable() ? undefined : this.pacs.shown(active);
+    const result = stored?.result ?? this.runner.resultFor(active?.imageKey);
     if (active && viewport) {
       const displayName = (f: string) => this.findings.displayName(f);
-      if (result) this.drawer.draw({ active, viewport, result, displayName, storedMaps: stored?.maps });
+      if (result) this.drawer.draw({ active, viewport, result, displayName, storedMaps: stored?.entry.maps });
       else this.drawer.clear(active.viewportId, viewport);
     }
     this.events.changed();
@@ -316,7 +305,7 @@ export class ChestXrayAiService {
   sendToPacs(): Promise<void> {
     const active = this.active();
     const result = this.runner.resultFor(active?.imageKey);
-    if (!active || !result || this.notAnalysable() || this.shownStored(active)) return Promise.resolve();
+    if (!active || !result || this.notAnalysable() || this.pacs.shown(active)) return Promise.resolve();
     return this.pacs.send({
       active,
       result,
@@ -326,59 +315,19 @@ export class ChestXrayAiService {
     });
   }
 
-  /** 'auto': a new analysis goes to the PACS, unless this image's stored result is the same model's. */
+  /** 'auto': a new analysis goes to the PACS (once), unless this image's stored result is the same model's. */
   private afterDelivery(result: AnalysisResult): void {
-    const first = !this.delivered.has(result);
-    this.delivered.add(result);
-    if (!first || this.config.storeResults !== 'auto') return;
-    const stored = this.pacs.storedFor(this.active());
-    if (stored && stored.stored.model.sha256 === result.model.sha256) return;
-    void this.sendToPacs();
+    if (this.pacs.shouldAutoSend(result, this.active())) void this.sendToPacs();
   }
 
   /** Series arrived or stored maps were read: the shown result may now be a stored one. */
   private onPacsChanged(): void {
     const active = this.active();
-    const stored = this.shownStored(active);
+    const stored = this.pacs.shown(active);
     if (active && stored) {
       this.runner.cancel(active.viewportId);
-      this.drawer.arriveAt(this.storedShape(stored, active), this.config.autoShowHeatmaps);
+      this.drawer.arriveAt(stored.result, this.config.autoShowHeatmaps);
     }
     this.redraw();
-  }
-
-  /** The stored result to show for the active image, unless the reader asked for a new analysis. */
-  private shownStored(active: ActiveImageState | undefined): StoredEntry | undefined {
-    if (!active || this.freshWanted.has(active.imageKey)) return undefined;
-    return this.pacs.storedFor(active);
-  }
-
-  /** A stored result as the panel and drawer take results (made again once its maps are read). */
-  private storedShape(entry: StoredEntry, active: ActiveImageState): AnalysisResult {
-    const kept = this.storedShapes.get(entry);
-    if (kept && kept.maps === entry.mapsState) return kept.result;
-    const metaData = this.cornerstone.metaData;
-    const pixel = metaData.get('imagePixelModule', active.imageId) as { rows?: number; columns?: number } | undefined;
-    const result = StoredResults.asResult(
-      entry,
-      active.imageKey,
-      Number(pixel?.rows) || 0,
-      Number(pixel?.columns) || 0,
-    );
-    this.storedShapes.set(entry, { maps: entry.mapsState, result });
-    return result;
-  }
-
-  private storedView({ stored, mapsState, mapsMessage }: StoredEntry): StoredResultView {
-    const current = this.loader.state().identity;
-    return {
-      storedAt: stored.storedAt,
-      model: stored.model,
-      backend: stored.backend,
-      srSeriesInstanceUid: stored.srSeriesInstanceUid,
-      ...(current && current.sha256 !== stored.model.sha256 ? { currentModel: current } : {}),
-      maps: mapsState,
-      ...(mapsMessage ? { mapsMessage } : {}),
-    };
   }
 }

@@ -1,9 +1,9 @@
 import type { ChestXrayAiConfig } from '../config';
 import { buildResultObjects, captureBackground, sourceImageFromDataset } from '../dicomResults';
 import type { NaturalizedDataset, ResultObject } from '../dicomResults/types';
-import type { AnalysisResult, Heatmap } from '../engine';
+import type { AnalysisResult, Heatmap, ModelIdentity } from '../engine';
 import type { ExtensionManager, ServicesManager } from '../ohifTypes';
-import type { ActiveImageState, StoreState, ViewportLike } from '../types';
+import type { ActiveImageState, StoredResultView, StoreState, ViewportLike } from '../types';
 import type { Cornerstone } from '../utils/cornerstoneLibraries';
 import { radiographPixelsFromViewport } from '../utils/radiographPixelsFromViewport';
 import { rasterizeSvgInBrowser } from '../utils/rasterizeSvgInBrowser';
@@ -50,6 +50,12 @@ const frameOf = (imageKey: string): number => {
 export class PacsResults {
   readonly sender: ResultSender;
   readonly stored: StoredResults;
+  /** Images whose stored result the reader set aside for a new analysis ("Run analyses again"). */
+  private readonly analysisWanted = new Set<string>();
+  /** Results delivered once already (a kept result shown again is not a new analysis). */
+  private readonly delivered = new WeakSet<AnalysisResult>();
+  /** The result shape of each stored result, made once per state of its maps. */
+  private readonly shapes = new WeakMap<StoredEntry, { maps: StoredEntry['mapsState']; result: AnalysisResult }>();
 
   constructor(private readonly deps: PacsResultsDeps) {
     this.sender = new ResultSender({
@@ -97,6 +103,57 @@ export class PacsResults {
   storedFor(active: ActiveImageState | undefined): StoredEntry | undefined {
     const identity = active && this.identityOf(active);
     return identity ? this.stored.forImage(identity) : undefined;
+  }
+
+  /**
+   * The stored result to show for this image, in the shape the panel and drawer take results;
+   * none once the reader asked for a new analysis of it.
+   */
+  shown(active: ActiveImageState | undefined): { entry: StoredEntry; result: AnalysisResult } | undefined {
+    if (!active || this.analysisWanted.has(active.imageKey)) return undefined;
+    const entry = this.storedFor(active);
+    if (!entry) return undefined;
+    const kept = this.shapes.get(entry);
+    if (kept && kept.maps === entry.mapsState) return { entry, result: kept.result };
+    const pixel = this.deps.cornerstone().metaData.get('imagePixelModule', active.imageId) as
+      { rows?: number; columns?: number } | undefined;
+    const result = StoredResults.asResult(
+      entry,
+      active.imageKey,
+      Number(pixel?.rows) || 0,
+      Number(pixel?.columns) || 0,
+    );
+    this.shapes.set(entry, { maps: entry.mapsState, result });
+    return { entry, result };
+  }
+
+  /** The reader asked for a new analysis of this image: its stored result gives way (never mixed). */
+  preferAnalysis(imageKey: string): void {
+    this.analysisWanted.add(imageKey);
+  }
+
+  /** What the panel says about a stored result; `current` is the configured model, when loaded. */
+  viewOf({ stored, mapsState, mapsMessage }: StoredEntry, current: ModelIdentity | undefined): StoredResultView {
+    return {
+      storedAt: stored.storedAt,
+      model: stored.model,
+      backend: stored.backend,
+      srSeriesInstanceUid: stored.srSeriesInstanceUid,
+      ...(current && current.sha256 !== stored.model.sha256 ? { currentModel: current } : {}),
+      maps: mapsState,
+      ...(mapsMessage ? { mapsMessage } : {}),
+    };
+  }
+
+  /**
+   * 'auto': whether a delivered result goes to the PACS now: on its first delivery only, and not
+   * when this image's stored result comes from the same model (no second copy on reopening).
+   */
+  shouldAutoSend(result: AnalysisResult, active: ActiveImageState | undefined): boolean {
+    const first = !this.delivered.has(result);
+    this.delivered.add(result);
+    if (!first || this.deps.config().storeResults !== 'auto' || !this.access().ok) return false;
+    return this.storedFor(active)?.stored.model.sha256 !== result.model.sha256;
   }
 
   /** Sends the shown result (at most once; a failed one again). */

@@ -148,7 +148,7 @@ export class StoredResults {
         (s): s is StoredResult =>
           !!s && s.imageSopInstanceUid === image.sopInstanceUid && s.frameNumber === image.frameNumber,
       )
-      .sort((a, b) => b.storedAt.localeCompare(a.storedAt));
+      .sort((a, b) => Date.parse(b.storedAt) - Date.parse(a.storedAt));
     const stored = matching[0];
     if (!stored) return undefined;
     let entry = this.entries.get(stored.srSopInstanceUid);

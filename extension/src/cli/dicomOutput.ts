@@ -6,6 +6,7 @@ import {
   buildResultObjects,
   captureBackground,
   parsePart10,
+  type NaturalizedDataset,
   type ResultObject,
   sourceImageFromDataset,
 } from '../dicomResults';
@@ -31,7 +32,8 @@ export function captureFindingsOf(result: AnalysisResult): string[] {
   return (positive.length ? positive : sorted.slice(0, 1)).map((f) => f.name);
 }
 
-async function sourceDataset(file: string) {
+/** The input's DICOM header, read before any analysis so a non-DICOM input fails at once. */
+export async function readSourceDataset(file: string): Promise<NaturalizedDataset> {
   const bytes = await readFile(file);
   try {
     return parsePart10(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -41,12 +43,11 @@ async function sourceDataset(file: string) {
 }
 
 export async function resultObjectsForFile(
-  file: string,
+  dataset: NaturalizedDataset,
   pixels: RadiographPixels,
   result: AnalysisResult,
   specs: readonly FindingSpec[],
 ): Promise<ResultObject[]> {
-  const dataset = await sourceDataset(file);
   let source;
   try {
     source = sourceImageFromDataset(dataset, 1);

@@ -1,3 +1,5 @@
+// The CLI build compiles from main.ts alone (tsconfig.cli.json), so the declaration is referenced here.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./dcmjsModule.d.ts" />
 /**
  * The parts of dcmjs (0.49, no types of its own) the result objects use: Part 10 in and out of

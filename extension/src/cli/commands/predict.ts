@@ -8,7 +8,8 @@ import {
   smoothHeatmapForFinding,
 } from '../../engine';
 import { findingDisplayName, heatmapPng } from '../heatmapPng';
-import { resultObjectsForFile, storeResultObjects, writeResultObjects } from '../dicomOutput';
+import { readSourceDataset, resultObjectsForFile, storeResultObjects, writeResultObjects } from '../dicomOutput';
+import type { NaturalizedDataset } from '../../dicomResults';
 import { checkOutputDir } from '../io/outputPaths';
 import { readImageFile } from '../io/readImageFile';
 import { loadModelFromDisk, type CliBackend } from '../nodeModel';
@@ -142,12 +143,12 @@ interface DicomSummary {
 /** --dicom-out and --store: the same objects the panel stores, written and/or sent. */
 async function dicomResults(
   options: PredictOptions,
+  dataset: NaturalizedDataset,
   pixels: Awaited<ReturnType<typeof readImageFile>>,
   result: AnalysisResult,
   specs: readonly FindingSpec[],
 ): Promise<DicomSummary> {
-  if (!options.dicomOutDir && !options.storeUrl) return {};
-  const objects = await resultObjectsForFile(options.file, pixels, result, specs);
+  const objects = await resultObjectsForFile(dataset, pixels, result, specs);
   const files = options.dicomOutDir ? await writeResultObjects(options.dicomOutDir, options.file, objects) : [];
   const stored = options.storeUrl
     ? { url: options.storeUrl, ...(await storeResultObjects(options.storeUrl, objects, options.storeTimeoutMs)) }
@@ -171,6 +172,7 @@ export async function predict(options: PredictOptions): Promise<void> {
   if (options.heatmapsDir) await checkOutputDir(options.heatmapsDir, '--heatmaps');
   if (options.dumpTensorsDir) await checkOutputDir(options.dumpTensorsDir, '--dump-tensors');
   if (options.dicomOutDir) await checkOutputDir(options.dicomOutDir, '--dicom-out');
+  const dataset = options.dicomOutDir || options.storeUrl ? await readSourceDataset(options.file) : undefined;
   const pixels = await readImageFile(options.file);
   const model = await loadModelFromDisk(options.manifest, options.threads, options.backend);
   try {
@@ -185,7 +187,7 @@ export async function predict(options: PredictOptions): Promise<void> {
         )
       : [];
     if (options.dumpTensorsDir) await dumpTensors(options.dumpTensorsDir, result);
-    const dicom = await dicomResults(options, pixels, result, model.manifest.findings);
+    const dicom = dataset ? await dicomResults(options, dataset, pixels, result, model.manifest.findings) : {};
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ ...summary(result), ...(written.length ? { heatmaps: written } : {}), ...dicom })}\n`,

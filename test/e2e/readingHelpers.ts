@@ -87,7 +87,6 @@ export function inPageLayerPeaks(): { finding: string; page: [number, number]; v
   const id = w.services.viewportGridService.getActiveViewportId();
   const vp = w.services.cornerstoneViewportService.getCornerstoneViewport(id);
   const rect = vp.canvas.getBoundingClientRect();
-  const vtkImage = vp.getImageData().imageData;
   return vp
     .getActors()
     .filter((a: any) => String(a.uid).startsWith('chest-xray-ai-heatmap:'))
@@ -96,7 +95,9 @@ export function inPageLayerPeaks(): { finding: string; page: [number, number]; v
       const data: Float32Array = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
       let best = 0;
       for (let i = 1; i < data.length; i++) if (data[i] > data[best]) best = i;
-      const c = vp.worldToCanvas(vtkImage.indexToWorld([best % image.columns, Math.floor(best / image.columns), 0]));
+      // The layer is the map's own small grid, placed in world space by its own vtkImageData.
+      const layerImage = a.actor.getMapper().getInputData();
+      const c = vp.worldToCanvas(layerImage.indexToWorld([best % image.columns, Math.floor(best / image.columns), 0]));
       return {
         finding: String(a.uid).slice('chest-xray-ai-heatmap:'.length),
         page: [rect.left + c[0], rect.top + c[1]] as [number, number],
@@ -121,11 +122,26 @@ export function inPageLayerValuesAt(points: [number, number][]): number[] {
   const layer = vp.getActors().find((a: any) => String(a.uid).startsWith('chest-xray-ai-heatmap:'));
   const image = cs.cache.getImage(layer.referencedId);
   const data: Float32Array = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
+  // The layer is the map's own small grid over part of the image: read it through its placement.
+  const layerImage = layer.actor.getMapper().getInputData();
   return points.map(([x, y]) => {
     const world = vp.canvasToWorld([x - rect.left, y - rect.top]);
     const [i, j] = vtkImage.worldToIndex(world).map((v: number) => Math.round(v));
-    if (i < 0 || j < 0 || i >= image.columns || j >= image.rows) return -1;
-    return data[j * image.columns + i];
+    const [imageColumns, imageRows] = vtkImage.getDimensions();
+    if (i < 0 || j < 0 || i >= imageColumns || j >= imageRows) return -1;
+    // As the renderer draws it: linear between samples, clamped at the edge ones, none beyond.
+    const [u, v] = layerImage.worldToIndex(world);
+    const [columns, rows] = [image.columns, image.rows];
+    if (u < -0.5 || v < -0.5 || u > columns - 0.5 || v > rows - 0.5) return 0;
+    const [cu, cv] = [Math.min(columns - 1, Math.max(0, u)), Math.min(rows - 1, Math.max(0, v))];
+    const [u0, v0] = [
+      Math.min(Math.max(0, columns - 2), Math.floor(cu)),
+      Math.min(Math.max(0, rows - 2), Math.floor(cv)),
+    ];
+    const [u1, v1] = [Math.min(columns - 1, u0 + 1), Math.min(rows - 1, v0 + 1)];
+    const [fu, fv] = [cu - u0, cv - v0];
+    const at = (c: number, r: number) => data[r * columns + c];
+    return (1 - fv) * ((1 - fu) * at(u0, v0) + fu * at(u1, v0)) + fv * ((1 - fu) * at(u0, v1) + fu * at(u1, v1));
   });
 }
 

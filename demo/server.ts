@@ -330,7 +330,9 @@ if (require.main === module) {
           `Studies from the PACS (${demo.pacsUrl}); study list at ${demo.url}/ , results can be stored back.`,
         );
       } else {
-        console.log(`Embedded demo study, no PACS. ${STORE_RESULTS_OFF_HINT}`);
+        console.log(
+          pacs === 'off' ? 'Embedded demo study (PACS=off): storing results is off.' : STORE_RESULTS_OFF_HINT,
+        );
       }
       console.log(`Open the demo study in the Chest X-ray AI mode:\n\n  ${demo.studyUrl}\n`);
       const quit = () => void demo.close().finally(() => process.exit(0));

@@ -61,6 +61,12 @@ describeWithOrthanc('PACS proxy of the demo server (real Orthanc)', () => {
   test('QIDO and WADO-RS pass through, cross-origin isolated, with bulk data URIs back at the demo server', async () => {
     const studies = await qido(`${server.url}/dicom-web`, `studies?StudyInstanceUID=${demo.studyInstanceUid}`);
     expect(studies).toHaveLength(1);
+    // The study list's query, as OHIF encodes it, gets the study description it asks for.
+    const [listed] = await qido(`${server.url}/dicom-web`, 'studies?includefield=00081030%2C00080060');
+    expect(listed?.['00081030']?.Value?.[0]).toBe(
+      (await qido(orthanc.dicomWebUrl, 'studies?includefield=00081030'))[0]?.['00081030']?.Value?.[0],
+    );
+    expect(listed?.['00081030']?.Value?.[0]).toBeTruthy();
     const response = await fetch(`${server.url}/dicom-web/studies/${demo.studyInstanceUid}/metadata`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');

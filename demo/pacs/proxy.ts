@@ -50,7 +50,10 @@ export function upstreamUrl(target: PacsTarget, pathAndQuery: string): URL | und
   const [rest, query] = match[2].split(/\?(.*)/s);
   const upstream = new URL(base.href);
   upstream.pathname = `${base.pathname}${rest}`.replace(/\/{2,}/g, '/');
-  upstream.search = query ? `?${query}` : '';
+  // OHIF sends `includefield=00081030%2C00080060`; Orthanc's DICOMweb plugin 1.7 does not decode
+  // %2C and drops the list (the study list then shows "No Description"). A comma is a list
+  // separator in every QIDO parameter (PS3.18 8.3.4), so a literal one means the same.
+  upstream.search = query ? `?${query.replace(/%2C/gi, ',')}` : '';
   return upstream;
 }
 

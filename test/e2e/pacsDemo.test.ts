@@ -81,10 +81,14 @@ describeWithOrthanc('demo on a DICOMweb PACS (Orthanc)', () => {
 
   test("the study list shows the PACS's demo study and opens it in our mode", async () => {
     if (!server) throw new Error('no demo server');
-    const [study] = await qido(server.pacsUrl ?? '', `studies?StudyInstanceUID=${demo.studyInstanceUid}`);
+    const [study] = await qido(
+      server.pacsUrl ?? '',
+      `studies?StudyInstanceUID=${demo.studyInstanceUid}&includefield=00081030`,
+    );
     const patientId = text(study, '00100020');
     const accession = text(study, '00080050');
-    expect(patientId).not.toBe('');
+    const description = text(study, '00081030');
+    expect([patientId, accession, description]).not.toContain('');
 
     await page.goto(`${server.url}/`);
     // OHIF 3.13's study list: one row per study (patient name, date, modalities, accession); a
@@ -92,6 +96,7 @@ describeWithOrthanc('demo on a DICOMweb PACS (Orthanc)', () => {
     const row = page.locator('tr', { hasText: accession });
     await row.first().waitFor({ timeout: 120_000 });
     await expect(row.count()).resolves.toBe(1);
+    await expect(row.textContent()).resolves.toContain(description);
     await row.click();
     await page.getByText(patientId, { exact: true }).waitFor({ timeout: 60_000 });
     const launch = page.getByRole('button', { name: 'Chest X-ray AI', exact: true });

@@ -5,7 +5,10 @@
  * headless Chromium (cross-origin isolated, 2 threads), plus what the in-graph CAM output costs
  * against the same model without it. Comparisons run interleaved (one run of each per round) and
  * are given as min/median/max of the per-round ratio, with the machine's load average beside them.
+ * Then the viewer's figures in headless Chromium on the demo (test/bench/viewerBench.ts).
  *   BENCH_ITERATIONS=10 npm run bench
+ *   npm run bench -- --viewer-only --rounds 3 [--heap-switches 12] [--viewer-root /path/to/checkout]
+ *   npm run bench -- --no-viewer
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,8 +35,15 @@ import {
   type BenchFigures,
   type Stats,
 } from './benchCore';
+import { viewerBench } from './viewerBench';
 
 const root = resolve(__dirname, '../..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10);
 const THREADS = 2;
 const IMAGE = 'jrzech__00001369_000.png';
@@ -69,6 +79,17 @@ function printFigures(title: string, f: BenchFigures, camCost?: { withCams: Stat
 
 async function main() {
   console.log(`chest-xray-ai bench: ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), image ${IMAGE}`);
+  if (!flag('--viewer-only')) await cliAndEngine();
+  if (!flag('--no-viewer'))
+    await viewerBench({
+      root: resolve(option('--viewer-root') ?? root),
+      rounds: Number(option('--rounds') ?? 3),
+      heapSwitches: Number(option('--heap-switches') ?? 12),
+    });
+}
+
+/** Node (WASM, native) and the engine harness in Chromium. */
+async function cliAndEngine() {
   mkdirSync(CACHE, { recursive: true });
   const noCamsPath = join(CACHE, 'model-no-cams.onnx');
   writeFileSync(noCamsPath, buildDenseNet({ ...densenet121Config, includeCams: false }).onnxBytes);

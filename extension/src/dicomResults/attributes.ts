@@ -112,13 +112,6 @@ export function commonModules(
     ManufacturerModelName: MANUFACTURER_MODEL_NAME,
     SoftwareVersions: [SOFTWARE_VERSION, `${model.name} ${model.version}`],
     DeviceSerialNumber: model.sha256.slice(0, 16) || 'unknown',
-    CodingSchemeIdentificationSequence: [
-      {
-        CodingSchemeDesignator: LOCAL_SCHEME,
-        CodingSchemeName: 'Chest X-ray AI for OHIF local codes',
-        CodingSchemeResponsibleOrganization: MANUFACTURER,
-      },
-    ],
     ContributingEquipmentSequence: [
       {
         PurposeOfReferenceCodeSequence: [CODES.processingAlgorithm],
@@ -132,6 +125,17 @@ export function commonModules(
     ],
   };
 }
+
+/** Declares our local coding scheme (SOP Common), in objects that use its codes. */
+export const LOCAL_CODING_SCHEME = {
+  CodingSchemeIdentificationSequence: [
+    {
+      CodingSchemeDesignator: LOCAL_SCHEME,
+      CodingSchemeName: 'Chest X-ray AI for OHIF local codes',
+      CodingSchemeResponsibleOrganization: MANUFACTURER,
+    },
+  ],
+};
 
 export function deviceUid(model: ModelIdentity): string {
   return uidFromSha256(model.sha256);

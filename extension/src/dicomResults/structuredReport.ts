@@ -10,6 +10,7 @@ import {
   DEMO_LABEL,
   deviceUid,
   dicomDateTime,
+  LOCAL_CODING_SCHEME,
   MANUFACTURER,
   MANUFACTURER_MODEL_NAME,
   seriesModule,
@@ -133,6 +134,7 @@ export function structuredReport(input: SrInput): NaturalizedDataset {
   ];
   return {
     ...commonModules(COMPREHENSIVE_3D_SR, input.sopInstanceUid, result.model, now),
+    ...LOCAL_CODING_SCHEME,
     ...studyModules(source),
     ...seriesModule('SR', input.seriesInstanceUid, SR_SERIES_NUMBER, 'results', result.model, now),
     ReferencedPerformedProcedureStepSequence: [],

@@ -2,7 +2,7 @@ import { validateManifest } from '../manifest/validateManifest';
 import type { ModelManifest } from '../types/ModelManifest';
 import { EngineError } from '../utilities/EngineError';
 import { resolveBeside } from '../utilities/resolveBeside';
-import { hasWebCrypto, sha256HexWithMethod } from '../utilities/sha256Hex';
+import { sha256HexWithMethod } from '../utilities/sha256Hex';
 import type { HashMethod, LoadModelOptions, LoadProgress, StartupTimings } from '../types/Session';
 
 export type ReadBytes = NonNullable<LoadModelOptions['readBytes']>;
@@ -31,18 +31,22 @@ export async function readManifest(options: LoadModelOptions, readBytes: ReadByt
 type ByteTimings = Pick<StartupTimings, 'readMs' | 'source' | 'hashMs' | 'hashMethod'>;
 
 /**
- * Cached bytes are checked again with WebCrypto (native, fast) where there is one; without it the
- * hash the store recorded when it verified them stands, so they are not re-hashed in JavaScript.
+ * Cached bytes whose entry records the hash they were verified against when stored are not hashed
+ * again (the store is our origin's own); others are hashed (WebCrypto where there is one, else
+ * JavaScript) and, when intact, stored again with the hash recorded, so that happens once.
  */
 async function checkCached(
   bytes: Uint8Array,
   manifest: ModelManifest,
   options: LoadModelOptions,
 ): Promise<{ ok: boolean; method: HashMethod }> {
-  if (!hasWebCrypto() && (await options.byteStore?.verifiedHash?.(manifest.sha256)) === manifest.sha256)
+  const store = options.byteStore;
+  if (store?.verifiedHash && (await store.verifiedHash(manifest.sha256)) === manifest.sha256)
     return { ok: true, method: 'remembered' };
   const { hex, method } = await sha256HexWithMethod(bytes);
-  return { ok: hex === manifest.sha256, method };
+  const ok = hex === manifest.sha256;
+  if (ok && store?.verifiedHash) await store.put(manifest.sha256, bytes);
+  return { ok, method };
 }
 
 /** The model's bytes, from the store when it holds them intact, else downloaded and checked. */

@@ -16,12 +16,12 @@ export interface ModelByteStore {
   put(sha256: string, bytes: Uint8Array): Promise<void>;
   /**
    * The hash recorded with the bytes when they were stored after passing the check, if the store
-   * keeps one: lets a page without WebCrypto skip re-hashing cached bytes in JavaScript.
+   * keeps one: cached bytes are then not hashed again at start-up.
    */
   verifiedHash?(sha256: string): Promise<string | undefined>;
 }
 
-/** How the model's hash was established at start-up. */
+/** How the model's hash was established at start-up: computed, or recorded when the bytes were cached. */
 export type HashMethod = 'webcrypto' | 'js' | 'remembered';
 
 /** Each start-up stage's duration in ms (performance.now() differences), for the panel and the bench. */

@@ -1,11 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 
-/** Whether WebCrypto's digest is there (browsers expose it only in secure contexts; Node always). */
-export function hasWebCrypto(): boolean {
-  return Boolean(globalThis.crypto?.subtle);
-}
-
 /**
  * Hex sha256 and how it was computed: WebCrypto where the page has it (native, off the JS heap),
  * @noble/hashes otherwise, so a viewer served over plain HTTP on an intranet still checks its model.

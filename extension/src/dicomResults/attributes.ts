@@ -33,10 +33,13 @@ export function numberOf(value: unknown): number | undefined {
 export function ds(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   for (let digits = 15; digits > 0; digits--) {
-    const s = Number(value.toPrecision(digits)).toString();
-    if (s.length <= 16) return s;
+    // Plain or exponent form, whichever fits with more digits (DS allows both).
+    const plain = Number(value.toPrecision(digits)).toString();
+    if (plain.length <= 16) return plain;
+    const exponent = value.toExponential(digits - 1).replace('e+', 'e');
+    if (exponent.length <= 16) return exponent;
   }
-  return value.toExponential(8);
+  return value.toExponential(6);
 }
 
 /** Text cut to LO's 64 characters, counted as dciodvfy does, in UTF-8 bytes. */

@@ -101,6 +101,10 @@ export function parametricMap(input: ParametricMapInput): NaturalizedDataset {
   maps.forEach((m, i) => pixels.set(m.data, i * rows * columns));
   const { date, time } = dicomDateTime(now);
   const dimensionOrganizationUid = newUid();
+  const frames = maps.map((m, i) => frameGroups(m, i, input.displayName(m.finding), source));
+  const measures = frames.map((f) => JSON.stringify(f.PixelMeasuresSequence));
+  const sharedMeasures = measures.every((m) => m === measures[0]) ? frames[0].PixelMeasuresSequence : undefined;
+  const perFrame = sharedMeasures ? frames.map(({ PixelMeasuresSequence: _shared, ...rest }) => rest) : frames;
   return {
     ...commonModules(PARAMETRIC_MAP_STORAGE, input.sopInstanceUid, input.model, now),
     ...studyModules(source),
@@ -145,12 +149,15 @@ export function parametricMap(input: ParametricMapInput): NaturalizedDataset {
     ],
     SharedFunctionalGroupsSequence: [
       {
+        // Shared when every frame has it (one result's maps do): OHIF 3.13's PMAP viewport reads
+        // PixelMeasuresSequence from the shared group only, and a page without it breaks.
+        ...(sharedMeasures ? { PixelMeasuresSequence: sharedMeasures } : {}),
         PlaneOrientationSequence: [{ ImageOrientationPatient: ['1', '0', '0', '0', '1', '0'] }],
         PixelValueTransformationSequence: [{ RescaleIntercept: '0', RescaleSlope: '1', RescaleType: 'US' }],
         FrameAnatomySequence: [{ AnatomicRegionSequence: [CODES.chest], FrameLaterality: 'U' }],
       },
     ],
-    PerFrameFunctionalGroupsSequence: maps.map((m, i) => frameGroups(m, i, input.displayName(m.finding), source)),
+    PerFrameFunctionalGroupsSequence: perFrame,
     FloatPixelData: [pixels.buffer],
   };
 }

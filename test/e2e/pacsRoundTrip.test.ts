@@ -257,6 +257,7 @@ describeWithOrthanc('PACS round trip (real Orthanc)', () => {
       const sets = w.services.displaySetService.getActiveDisplaySets();
       return sets.map((d: any) => ({
         uid: d.displaySetInstanceUID,
+        firstSop: d.instances?.[0]?.SOPInstanceUID,
         modality: d.Modality,
         sop: d.SOPClassUID,
         unsupported: !!d.unsupported,
@@ -274,7 +275,8 @@ describeWithOrthanc('PACS round trip (real Orthanc)', () => {
       }, set.uid);
       await page.waitForTimeout(1500);
     }
-    const image = opened.find((d: { modality: string }) => d.modality === 'DX')!;
+    const analysed = first.result!.imageKey.split('#')[0];
+    const image = opened.find((d: { firstSop?: string }) => d.firstSop === analysed)!;
     await page.evaluate((uid) => {
       const w = window as any;
       const viewportId = w.services.viewportGridService.getActiveViewportId();
@@ -282,5 +284,58 @@ describeWithOrthanc('PACS round trip (real Orthanc)', () => {
     }, image.uid);
     await until('the stored result again', (s) => !!s.stored);
     expect(pageErrors).toEqual([]);
+  });
+
+  test("OHIF's own viewer mode (its SR and Parametric Map handlers): our series open without a page error", async () => {
+    const errors: string[] = [];
+    const consoleErrors: string[] = [];
+    const onError = (error: Error) => errors.push(error.message);
+    page.on('pageerror', onError);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 300));
+    });
+    const seriesCount = (await qidoSeries(orthanc.dicomWebUrl, DEMO_STUDY_UID)).length;
+    await page.goto(`${server.url}/viewer?StudyInstanceUIDs=${DEMO_STUDY_UID}`);
+    await page.waitForFunction(
+      (n) => (window as any).services?.displaySetService?.getActiveDisplaySets().length >= n,
+      seriesCount,
+      {
+        timeout: 120_000,
+      },
+    );
+    await page.waitForTimeout(3000);
+    const sets = await page.evaluate(() =>
+      (window as any).services.displaySetService.getActiveDisplaySets().map((d: any) => ({
+        uid: d.displaySetInstanceUID,
+        modality: d.Modality,
+        handler: d.SOPClassHandlerId,
+        unsupported: !!d.unsupported,
+        description: d.SeriesDescription,
+      })),
+    );
+    console.log(
+      'viewer mode display sets:',
+      JSON.stringify(sets.filter((d: { modality: string }) => !['DX', 'CR'].includes(d.modality))),
+    );
+    for (const set of sets.filter((d: { modality: string }) => !['DX', 'CR'].includes(d.modality))) {
+      await page.evaluate((uid) => {
+        const w = window as any;
+        const viewportId = w.services.viewportGridService.getActiveViewportId();
+        w.services.viewportGridService.setDisplaySetsForViewport({ viewportId, displaySetInstanceUIDs: [uid] });
+      }, set.uid);
+      await page.waitForTimeout(2500);
+      console.log(`opened ${set.modality} ${set.handler}: errors ${JSON.stringify(errors)}`);
+    }
+    console.log('console errors:', JSON.stringify(consoleErrors.slice(0, 20)));
+    const image = sets.find((d: { modality: string }) => d.modality === 'DX')!;
+    await page.evaluate((uid) => {
+      const w = window as any;
+      const viewportId = w.services.viewportGridService.getActiveViewportId();
+      w.services.viewportGridService.setDisplaySetsForViewport({ viewportId, displaySetInstanceUIDs: [uid] });
+    }, image.uid);
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e', 'ohif-viewer-mode-our-series.png') });
+    page.off('pageerror', onError);
+    expect(errors).toEqual([]);
   });
 });

@@ -267,3 +267,22 @@ test('heatmapFromParametricMap gives back every map within 1e-4 of full scale, o
     expect(back.max).toBeCloseTo(shown.max, 6);
   });
 });
+
+/** The dataset with every one-item sequence held as the item itself, as some naturalisers give it. */
+function singleItemsAsObjects(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const mapped = value.map(singleItemsAsObjects);
+    return mapped.length === 1 && mapped[0] && typeof mapped[0] === 'object' ? mapped[0] : mapped;
+  }
+  if (value && typeof value === 'object' && !(value instanceof ArrayBuffer)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, singleItemsAsObjects(v)]));
+  }
+  return value;
+}
+
+test('readStoredResult reads the same result when one-item sequences are objects, not arrays', () => {
+  const dataset = parsePart10(objects[0].part10);
+  const reshaped = singleItemsAsObjects(dataset) as typeof dataset;
+  expect(Array.isArray(reshaped.ConceptNameCodeSequence)).toBe(false);
+  expect(readStoredResult(reshaped)).toEqual(readStoredResult(dataset));
+});

@@ -68,8 +68,13 @@ export function imageItem(
   return item(relationship, 'IMAGE', concept, { ReferencedSOPSequence: [reference] });
 }
 
+/** A sequence's items: an array, or one item held as an object (some naturalisers do that). */
+export function itemsOf(value: unknown): NaturalizedDataset[] {
+  if (Array.isArray(value)) return value as NaturalizedDataset[];
+  return value && typeof value === 'object' ? [value as NaturalizedDataset] : [];
+}
+
 /** Children of an item, or none. */
 export function childrenOf(node: unknown): NaturalizedDataset[] {
-  const seq = (node as NaturalizedDataset | undefined)?.ContentSequence;
-  return Array.isArray(seq) ? (seq as NaturalizedDataset[]) : [];
+  return itemsOf((node as NaturalizedDataset | undefined)?.ContentSequence);
 }

@@ -33,11 +33,9 @@ export const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
 export const IMPLEMENTATION_CLASS_UID = '2.25.266958112620683359727830862744658375251';
 export const IMPLEMENTATION_VERSION_NAME = 'CXRAI_1';
 
-/** A DICOM Part 10 file read into a naturalised dataset (file meta dropped; `_meta` keeps it). */
+/** A DICOM Part 10 file read into a naturalised dataset (the file meta is not kept). */
 export function parsePart10(bytes: ArrayBuffer): NaturalizedDataset {
-  const { dict, meta } = DicomMessage.readFile(bytes);
-  const dataset = DicomMetaDictionary.naturalizeDataset(dict);
-  return { ...dataset, _meta: DicomMetaDictionary.naturalizeDataset(meta) };
+  return DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(bytes).dict);
 }
 
 /** A naturalised dataset as a Part 10 file, explicit VR little endian. */

@@ -19,6 +19,7 @@ import {
   text,
 } from './attributes';
 import { CODES } from './codes';
+import { itemsOf } from './contentItems';
 import type { NaturalizedDataset, SourceImage } from './types';
 import { newUid } from './uids';
 
@@ -162,7 +163,7 @@ export function parametricMap(input: ParametricMapInput): NaturalizedDataset {
   };
 }
 
-const items = (value: unknown): NaturalizedDataset[] => (Array.isArray(value) ? (value as NaturalizedDataset[]) : []);
+const items = itemsOf;
 
 /** One frame's functional group, per-frame first, then shared. */
 function group(dataset: NaturalizedDataset, frameIndex: number, key: string): NaturalizedDataset | undefined {

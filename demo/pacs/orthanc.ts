@@ -36,6 +36,8 @@ export interface OrthancOptions {
   /** Fixed ports (a restart keeps its URL); free ones by default. */
   httpPort?: number;
   dicomPort?: number;
+  /** Orthanc settings over ours (experiments, tests of other settings). */
+  extraConfig?: Record<string, unknown>;
   /** How long to wait for `/system` (ms). */
   startTimeoutMs?: number;
 }
@@ -67,6 +69,9 @@ export function orthancConfig(storageDir: string, httpPort: number, dicomPort: n
     AuthenticationEnabled: false,
     HttpDescribeErrors: true,
     SaveJobs: false,
+    // With keep-alive, Orthanc 1.10's CivetWeb closed connections under a burst of parallel reads
+    // (8 of 24 whole-file reads at once: "other side closed" in Node, every try); off, none failed.
+    KeepAlive: false,
     Plugins: [DICOMWEB_PLUGIN],
     // No "Host": the plugin then builds its URLs from the request, i.e. from the demo's proxy.
     DicomWeb: { Enable: true, Root: '/dicom-web/' },
@@ -103,7 +108,10 @@ export async function startOrthanc(options: OrthancOptions): Promise<OrthancProc
   const httpPort = options.httpPort ?? (await freePort());
   const dicomPort = options.dicomPort ?? (await freePort());
   const configFile = path.join(storageDir, 'orthanc.json');
-  fs.writeFileSync(configFile, JSON.stringify(orthancConfig(storageDir, httpPort, dicomPort), null, 1));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({ ...orthancConfig(storageDir, httpPort, dicomPort), ...options.extraConfig }, null, 1),
+  );
   const logFile = path.join(storageDir, 'orthanc.log');
   const log = fs.openSync(logFile, 'a');
   const [cmd, args] = fs.existsSync(SETPRIV)

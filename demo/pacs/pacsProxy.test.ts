@@ -58,6 +58,14 @@ describeWithOrthanc('PACS proxy of the demo server (real Orthanc)', () => {
     }
   });
 
+  test('Orthanc answers a burst of parallel whole-file reads (its keep-alive dropped them)', async () => {
+    const reads = [...demo.files, ...demo.files, ...demo.files].map((f) =>
+      instanceFileBytes(orthanc.url, f.sopInstanceUid),
+    );
+    const bytes = await Promise.all(reads);
+    expect(bytes.every((b) => b.length > 0)).toBe(true);
+  });
+
   test('QIDO and WADO-RS pass through, cross-origin isolated, with bulk data URIs back at the demo server', async () => {
     const studies = await qido(`${server.url}/dicom-web`, `studies?StudyInstanceUID=${demo.studyInstanceUid}`);
     expect(studies).toHaveLength(1);

@@ -87,7 +87,10 @@ export function createPacsProxy(target: PacsTarget): PacsProxy {
       if (res.headersSent) return void res.destroy(error);
       send(res, 502, `The PACS at ${upstream.origin} is not reachable (${error.code ?? error.message}).`);
     });
-    req.on('aborted', () => outgoing.destroy());
+    // A client that goes away (a cancelled image load) cancels the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) outgoing.destroy();
+    });
     req.pipe(outgoing);
     return true;
   };

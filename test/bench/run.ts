@@ -7,7 +7,7 @@
  * are given as min/median/max of the per-round ratio, with the machine's load average beside them.
  * Then the viewer's figures in headless Chromium on the demo (test/bench/viewerBench.ts).
  *   BENCH_ITERATIONS=10 npm run bench
- *   npm run bench -- --viewer-only --rounds 3 [--heap-switches 12] [--viewer-root /path/to/checkout]
+ *   npm run bench -- --viewer-only --rounds 3 [--heap-switches 12] [--viewer-roots /before,/after]
  *   npm run bench -- --no-viewer
  */
 import { spawnSync } from 'node:child_process';
@@ -82,7 +82,7 @@ async function main() {
   if (!flag('--viewer-only')) await cliAndEngine();
   if (!flag('--no-viewer'))
     await viewerBench({
-      root: resolve(option('--viewer-root') ?? root),
+      roots: (option('--viewer-roots') ?? root).split(',').map((r) => resolve(r)),
       rounds: Number(option('--rounds') ?? 3),
       heapSwitches: Number(option('--heap-switches') ?? 12),
     });

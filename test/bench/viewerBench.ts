@@ -5,8 +5,8 @@
  * session.run, main-thread long tasks during an analysis, and the JS heap over image switches.
  * Rounds are interleaved (one cold page, then the warm reload, then its switches, per round, each
  * round a fresh browser) and every figure is given as min/median/max with the load average beside.
- * `root` serves another checkout's demo (its own demo/server.ts and dist/), so the same script
- * measures the code as it was before a change.
+ * `roots` may name other checkouts (each served from its own demo/server.ts and dist/), so the same
+ * script measures the code as it was before a change, interleaved with the code after it.
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +28,8 @@ import {
 import { stats, type Stats } from './benchCore';
 
 export interface ViewerBenchOptions {
-  /** Checkout whose demo is served (its demo/server.ts, dist/ and models/demo). */
-  root: string;
+  /** Checkouts whose demos are served (each its own demo/server.ts, dist/ and models/demo). */
+  roots: string[];
   rounds: number;
   /** Image switches (one heatmap on) between the two heap readings of each round. */
   heapSwitches: number;
@@ -192,57 +192,95 @@ function printSamples(samples: Samples): void {
   }
 }
 
+/** One round on one checkout's demo: a fresh browser, cold page, warm reload, switches, heatmaps, heap. */
+async function benchRound(
+  studyUrl: string,
+  round: number,
+  options: ViewerBenchOptions,
+  into: { samples: Samples; startups: string[]; backend: string },
+): Promise<void> {
+  const { samples, startups } = into;
+  const browser = await launchChromium();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.addInitScript(NAME_SHIM);
+    await page.addInitScript(inPageInstallProbes);
+    await openPage(page, studyUrl);
+    const cold = await firstResult(page, samples, 'cold');
+    const coldState = await serviceState(page);
+    if (coldState.startup) startups.push(`round ${round} cold: ${JSON.stringify(coldState.startup)}`);
+    if (!(await modelCached(page))) console.log(`  round ${round}: the model is not in Cache API after the first load`);
+    await page.reload();
+    await page.waitForSelector('[data-testid=cxrai-panel]', { timeout: 180_000 });
+    await waitForDone(page);
+    const warm = await firstResult(page, samples, 'warm');
+    const warmState = await serviceState(page);
+    into.backend = warmState.backend ?? into.backend;
+    if (warmState.startup) startups.push(`round ${round} warm: ${JSON.stringify(warmState.startup)}`);
+    if (cold !== undefined && warm !== undefined) samples.add('first result cold / warm (page open)', '×', cold / warm);
+    const images = await newImageSwitches(page, samples);
+    if (images[0]) {
+      await showDisplaySet(page, images[0].uid);
+      await waitForDone(page, images[0].sop);
+      await heatmapFigures(page, samples);
+    }
+    await heapOverSwitches(page, images, options.heapSwitches, samples);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * The viewer figures of each checkout in `roots` (e.g. before and after a change), rounds
+ * interleaved across them (the order alternating round by round), so both see the same load.
+ */
 export async function viewerBench(options: ViewerBenchOptions): Promise<void> {
-  const demo = (await import(join(options.root, 'demo', 'server.ts'))) as DemoModule;
-  demo.prepareDemo({ log: () => undefined });
-  const server = await demo.startDemoServer({ port: 0 });
-  const samples = new Samples();
-  const startups: string[] = [];
-  let backend = '';
-  console.log(`\nViewer (OHIF demo from ${options.root}, headless Chromium, ${options.rounds} rounds)`);
+  const sides = [];
+  for (const root of options.roots) {
+    const demo = (await import(join(root, 'demo', 'server.ts'))) as DemoModule;
+    demo.prepareDemo({ log: () => undefined });
+    const server = await demo.startDemoServer({ port: 0 });
+    sides.push({ root, server, samples: new Samples(), startups: [] as string[], backend: '' });
+  }
+  console.log(
+    `\nViewer (OHIF demo from ${options.roots.join(' and ')}, headless Chromium, ${options.rounds} rounds` +
+      `${sides.length > 1 ? ', interleaved' : ''})`,
+  );
   console.log(`  before: ${load()}`);
   try {
     for (let round = 1; round <= options.rounds; round++) {
-      const browser = await launchChromium();
-      try {
-        const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-        await page.setViewportSize({ width: 1400, height: 900 });
-        await page.addInitScript(NAME_SHIM);
-        await page.addInitScript(inPageInstallProbes);
-        await openPage(page, server.studyUrl);
-        const cold = await firstResult(page, samples, 'cold');
-        const coldState = await serviceState(page);
-        if (coldState.startup) startups.push(`round ${round} cold: ${JSON.stringify(coldState.startup)}`);
-        if (!(await modelCached(page)))
-          console.log(`  round ${round}: the model is not in Cache API after the first load`);
-        await page.reload();
-        await page.waitForSelector('[data-testid=cxrai-panel]', { timeout: 180_000 });
-        await waitForDone(page);
-        const warm = await firstResult(page, samples, 'warm');
-        const warmState = await serviceState(page);
-        backend = warmState.backend ?? '';
-        if (warmState.startup) startups.push(`round ${round} warm: ${JSON.stringify(warmState.startup)}`);
-        if (cold !== undefined && warm !== undefined)
-          samples.add('first result cold / warm (page open)', '×', cold / warm);
-        const images = await newImageSwitches(page, samples);
-        if (images[0]) {
-          await showDisplaySet(page, images[0].uid);
-          await waitForDone(page, images[0].sop);
-          await heatmapFigures(page, samples);
-        }
-        await heapOverSwitches(page, images, options.heapSwitches, samples);
-      } finally {
-        await browser.close();
-      }
+      const order = round % 2 ? sides : [...sides].reverse();
+      for (const side of order) await benchRound(side.server.studyUrl, round, options, side);
+      console.log(`  round ${round} done: ${load()}`);
     }
   } finally {
-    await server.close();
+    for (const side of sides) await side.server.close();
   }
-  console.log(`  backend in use: ${backend || 'unknown'}; cold = fresh profile, warm = reload, model in Cache API`);
-  printSamples(samples);
-  if (startups.length) {
-    console.log("model start-up stages (getState().model's timings):");
-    for (const line of startups) console.log(`  ${line}`);
-  } else console.log('model start-up stages: not reported by this version');
+  for (const side of sides) {
+    console.log(`\n${side.root}: backend in use ${side.backend || 'unknown'}; cold = fresh profile, warm = reload`);
+    printSamples(side.samples);
+    if (side.startups.length) {
+      console.log("model start-up stages (getState().model's timings):");
+      for (const line of side.startups) console.log(`  ${line}`);
+    } else console.log('model start-up stages: not reported by this version');
+  }
+  if (sides.length === 2) printComparison(sides[0].samples, sides[1].samples, sides[0].root, sides[1].root);
   console.log(`  after: ${load()}`);
+}
+
+/** Each figure's median on both sides and their ratio (second / first). */
+function printComparison(a: Samples, b: Samples, nameA: string, nameB: string): void {
+  console.log(`\nmedians: ${nameA} → ${nameB}`);
+  console.log(`${'figure'.padEnd(46)}${'first'.padStart(9)}${'second'.padStart(9)}${'ratio'.padStart(9)}  unit`);
+  const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+  for (const [name, { unit, samples }] of b.values) {
+    const other = a.values.get(name);
+    if (!other) continue;
+    const x = stats(other.samples).median;
+    const y = stats(samples).median;
+    console.log(
+      `${name.padEnd(46)}${num(x).padStart(9)}${num(y).padStart(9)}${(x ? (y / x).toFixed(2) : '–').padStart(9)}  ${unit}`,
+    );
+  }
 }

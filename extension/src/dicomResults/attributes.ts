@@ -2,7 +2,10 @@
 import type { ModelIdentity } from '../engine';
 import { CODES, LOCAL_SCHEME } from './codes';
 import type { NaturalizedDataset, SourceImage } from './types';
+import { fitLo } from './text';
 import { uidFromSha256 } from './uids';
+
+export { fitLo };
 
 /** Who wrote the objects (General Equipment, Contributing Equipment). */
 export const MANUFACTURER = 'Chest X-ray AI for OHIF';
@@ -40,14 +43,6 @@ export function ds(value: number): string {
     if (exponent.length <= 16) return exponent;
   }
   return value.toExponential(6);
-}
-
-/** Text cut to LO's 64 characters, counted as dciodvfy does, in UTF-8 bytes. */
-export function fitLo(value: string, max = 64): string {
-  const encoder = new TextEncoder();
-  let out = value;
-  while (encoder.encode(out).length > max) out = out.slice(0, -1);
-  return out;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -113,7 +108,7 @@ export function commonModules(
     TimezoneOffsetFromUTC: '+0000',
     Manufacturer: MANUFACTURER,
     ManufacturerModelName: MANUFACTURER_MODEL_NAME,
-    SoftwareVersions: [SOFTWARE_VERSION, `${model.name} ${model.version}`],
+    SoftwareVersions: [SOFTWARE_VERSION, fitLo(`${model.name} ${model.version}`)],
     DeviceSerialNumber: model.sha256.slice(0, 16) || 'unknown',
     ContributingEquipmentSequence: [
       {

@@ -1,3 +1,5 @@
+import { fitLo } from './text';
+
 /**
  * The codes our objects use. Standard ones (DCM, SCT, UCUM, UMLS, 99IHE) where a code exists;
  * the rest in our local coding scheme 99CXRAI (documented in docs/dicom-results.md).
@@ -100,7 +102,7 @@ export function findingCode(name: string, displayName: string): Code {
       .replace(/[^A-Z0-9]+/g, '')
       .slice(0, 16) ||
       'FINDING');
-  return code(value, LOCAL_SCHEME, displayName.slice(0, 64));
+  return code(value, LOCAL_SCHEME, fitLo(displayName));
 }
 
 export function sameCode(a: unknown, b: Code): boolean {

@@ -54,7 +54,7 @@ function frameGroups(map: Heatmap, index: number, displayName: string, source: S
     if (v < min) min = v;
   }
   return {
-    FrameContentSequence: [{ DimensionIndexValues: [index + 1], FrameLabel: map.finding.slice(0, 64) }],
+    FrameContentSequence: [{ DimensionIndexValues: [index + 1], FrameLabel: fitLo(map.finding) }],
     PixelMeasuresSequence: [{ PixelSpacing: [ds(dy), ds(dx)], SliceThickness: '1' }],
     // Centre of the map's first pixel, in the analysed image's pixel matrix.
     PlanePositionSequence: [{ ImagePositionPatient: [ds(region.x + dx / 2), ds(region.y + dy / 2), '0'] }],

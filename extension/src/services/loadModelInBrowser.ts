@@ -22,7 +22,6 @@ async function loadOnMainThread(
     backend: config.backend,
     byteStore: createCacheApiByteStore(),
     wasmThreads: config.wasmThreads,
-    warmUp: true,
     onProgress,
   });
   if (model.startup) Object.assign(model.startup, { ortLoadMs, thread: 'main' });

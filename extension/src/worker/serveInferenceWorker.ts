@@ -10,17 +10,25 @@ export interface WorkerDeps {
   webgpuCheckDelayMs?: number;
 }
 
+/**
+ * How long after ready the warm-up run waits for an image: one that is already waiting (its
+ * pixels follow the ready message at once) goes first, and its own run is the warm-up.
+ */
+const WARM_UP_WHEN_IDLE_MS = 250;
+
 const now = () => globalThis.performance.now();
 
 /**
- * The inference worker's side: loads the model (session creation and a warm-up run here, off the
- * page's thread), runs each analysis it is sent, and checks WebGPU after the first result (or when
- * idle) so the check never delays it.
+ * The inference worker's side: loads the model (session creation here, off the page's thread, and
+ * a warm-up run when no image is waiting), runs each analysis it is sent, and checks WebGPU after
+ * the first result (or when idle) so the check never delays it.
  */
 export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps): void {
   let model: Promise<LoadedModel> | undefined;
   let webgpuTimer: ReturnType<typeof setTimeout> | undefined;
   let webgpuStarted = false;
+  let warmUpTimer: ReturnType<typeof setTimeout> | undefined;
+  let analysed = false;
   const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => endpoint.postMessage(message, transfer);
 
   const startWebgpuCheck = (loaded: LoadedModel) => {
@@ -49,7 +57,6 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
       backend: request.backend,
       byteStore: deps.byteStore,
       wasmThreads: request.wasmThreads,
-      warmUp: true,
       ...(request.backend === 'webgpu-then-wasm'
         ? { loadWebgpuOrt: () => deps.loadOrt(request.ortBaseUrl, 'webgpu') }
         : {}),
@@ -65,6 +72,15 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
       backendNote: loaded.backendNote,
       startup: loaded.startup,
     });
+    warmUpTimer = setTimeout(() => {
+      if (analysed) return;
+      loaded
+        .warmUp?.()
+        .then(() =>
+          post({ type: 'changed', backend: loaded.backend, backendNote: loaded.backendNote, startup: loaded.startup }),
+        )
+        .catch(() => undefined); // the first image's own run will say what is wrong
+    }, WARM_UP_WHEN_IDLE_MS);
     if (request.backend === 'webgpu-then-wasm')
       webgpuTimer = setTimeout(() => startWebgpuCheck(loaded), deps.webgpuCheckDelayMs ?? 10_000);
     return loaded;
@@ -83,6 +99,8 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
       return;
     }
     if (message.type === 'analyze') {
+      analysed = true;
+      clearTimeout(warmUpTimer);
       model
         .then(async (loaded) => {
           const result = await loaded.analyze(message.pixels, message.options);
@@ -92,6 +110,7 @@ export function serveInferenceWorker(endpoint: MessageEndpoint, deps: WorkerDeps
         .catch((error: unknown) => post({ type: 'failed', id, error: serializeError(error) }));
     } else if (message.type === 'dispose') {
       clearTimeout(webgpuTimer);
+      clearTimeout(warmUpTimer);
       webgpuStarted = true;
       model
         .then((loaded) => loaded.dispose())

@@ -74,22 +74,33 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   let disposed = false;
   const changed = () => options.onBackendChange?.(backend, backendNote);
 
-  // One run on the fixed input: the first image's run is then warm, and it is WebGPU's reference.
-  let reference: DisplayedOutputs | undefined;
-  if (background || options.warmUp) {
-    mark = now();
+  // ORT sessions run one request at a time; chain them.
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  let webgpuAttempt: Promise<BackendName> | undefined;
+
+  // One run on the fixed input, on the WASM session: later image runs are warm, and it is WebGPU's
+  // reference. Once only; in the queue, so an image asked for meanwhile waits at most for it.
+  let warming: Promise<DisplayedOutputs> | undefined;
+  const warmUp = () =>
+    (warming ??= enqueue(async () => {
+      const started = now();
+      const outputs = await displayedOutputs(sessionOrt, session, manifest);
+      startup.warmupMs = now() - started;
+      return outputs;
+    }));
+  if (options.warmUp) {
     try {
-      reference = await displayedOutputs(ort, session, manifest);
+      await warmUp();
     } catch (error) {
       await session.release().catch(() => undefined);
       throw new EngineError('model-unreadable', `The model could not be started: ${String(error)}`);
     }
-    startup.warmupMs = now() - mark;
   }
-
-  // ORT sessions run one request at a time; chain them.
-  let queue: Promise<unknown> = Promise.resolve();
-  let webgpuAttempt: Promise<BackendName> | undefined;
 
   const fallBackToCpu = async (error: unknown) => {
     // A lost or failing GPU device: continue on the CPU unless the site requires the GPU.
@@ -126,7 +137,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       return backendNote;
     },
     analyze(pixels, analyzeOptions) {
-      const run = queue.then(async () => {
+      return enqueue(async () => {
         if (disposed) throw new EngineError('inference-failed', 'The model was closed; load it again to analyse.');
         try {
           return await runAnalysis(sessionOrt, session, manifest, backend, pixels, analyzeOptions);
@@ -136,14 +147,15 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           return runAnalysis(sessionOrt, session, manifest, backend, pixels, analyzeOptions);
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
+    },
+    async warmUp() {
+      if (!disposed) await warmUp();
     },
     tryWebgpu() {
       const load = options.loadWebgpuOrt;
-      if (!background || !load || !reference) return Promise.resolve(backend);
-      const cpuReference = reference;
+      if (!background || !load) return Promise.resolve(backend);
       webgpuAttempt ??= (async () => {
+        const cpuReference = await warmUp();
         const started = now();
         const proof = await proveWebgpu(load, bytes, manifest, cpuReference, threads);
         startup.webgpuCheckMs = now() - started;
@@ -154,7 +166,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           return backend;
         }
         // Switched between two runs, so no request sees half a change.
-        const swap = queue.then(async () => {
+        await enqueue(async () => {
           if (disposed || backend !== 'wasm') return proof.session.release();
           const cpu = session;
           session = proof.session;
@@ -164,8 +176,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
           changed();
           await cpu.release().catch(() => undefined);
         });
-        queue = swap.catch(() => undefined);
-        await swap;
         return backend;
       })();
       return webgpuAttempt;

@@ -79,7 +79,10 @@ export interface LoadModelOptions {
    * (`LoadedModel.tryWebgpu`); without it WebGPU is checked before the model is ready.
    */
   loadWebgpuOrt?: () => Promise<Ort>;
-  /** Run once on a fixed input after the session is created, so the first image's run is warm. */
+  /**
+   * Run once on a fixed input before the model is ready, so the first image's run is warm. Without
+   * it the caller may warm up later, when idle (`LoadedModel.warmUp`).
+   */
   warmUp?: boolean;
   /** Called whenever the backend in use changes (WebGPU proven, or a lost GPU moved to WASM). */
   onBackendChange?: (backend: BackendName, note: string | undefined) => void;
@@ -106,6 +109,8 @@ export interface LoadedModel {
   dispose(): Promise<void>;
   /** Each start-up stage's time, where the loader records them (read live: the WebGPU check ends later). */
   startup?: StartupTimings;
+  /** One run on a fixed input (once; later calls wait for the same run): warms the session up. */
+  warmUp?(): Promise<void>;
   /**
    * Checks WebGPU in the background and switches to it once it is proven (see
    * LoadModelOptions.loadWebgpuOrt); resolves to the backend in use afterwards.

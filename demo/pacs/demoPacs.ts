@@ -4,7 +4,7 @@
  * Orthanc that `npm start` starts when Debian's orthanc + orthanc-dicomweb are installed.
  */
 import * as path from 'node:path';
-import { orthancAvailable, startOrthanc } from './orthanc';
+import { orthancAvailable, orthancServing, startOrthanc, type OrthancProcess } from './orthanc';
 import type { PacsTarget } from './proxy';
 import { storeDemoStudy } from './stow';
 
@@ -13,8 +13,6 @@ export type PacsOption = 'off' | 'auto' | PacsTarget;
 
 export interface DemoPacs {
   target?: PacsTarget;
-  /** One line for the console: where the studies come from. */
-  description: string;
   stop(): Promise<void>;
 }
 
@@ -26,12 +24,12 @@ export const STORE_RESULTS_OFF_HINT =
   'Storing results is off: this demo has no PACS. Install Orthanc (apt-get install orthanc orthanc-dicomweb) ' +
   'and run npm start again, or set PACS_URL to a DICOMweb server.';
 
-const none: DemoPacs = { description: 'no PACS', stop: async () => undefined };
+const none: DemoPacs = { stop: async () => undefined };
 
 /** Resolves 'auto' (starting Orthanc and storing the demo study as needed). */
 export async function resolveDemoPacs(option: PacsOption = 'off', log: (line: string) => void): Promise<DemoPacs> {
   if (option === 'off') return none;
-  if (option !== 'auto') return { target: option, description: `DICOMweb at ${option.url}`, stop: none.stop };
+  if (option !== 'auto') return { target: option, stop: none.stop };
   const fromEnv = process.env.PACS_URL;
   if (fromEnv) {
     const target = { url: fromEnv.replace(/\/+$/, '') };
@@ -41,22 +39,29 @@ export async function resolveDemoPacs(option: PacsOption = 'off', log: (line: st
     } catch (error) {
       log(`[demo] could not store the demo study in ${target.url}: ${String(error)}`);
     }
-    return { target, description: `DICOMweb at ${target.url} (PACS_URL)`, stop: none.stop };
+    return { target, stop: none.stop };
   }
   if (!orthancAvailable()) return none;
-  const orthanc = await startOrthanc({ storageDir: DEMO_ORTHANC_STORAGE });
+  const serving = await orthancServing(DEMO_ORTHANC_STORAGE);
+  if (serving) {
+    log(`[demo] using the Orthanc another npm start runs at ${serving} (it stops with that one)`);
+    return { target: { url: `${serving}/dicom-web` }, stop: none.stop };
+  }
+  let orthanc: OrthancProcess | undefined;
   try {
+    orthanc = await startOrthanc({ storageDir: DEMO_ORTHANC_STORAGE });
     const { sent, present } = await storeDemoStudy(orthanc.dicomWebUrl);
     log(
       `[demo] Orthanc at ${orthanc.url}: demo study ${sent ? `stored (${sent} instances, STOW-RS)` : `present (${present} instances)`}`,
     );
   } catch (error) {
-    await orthanc.stop();
-    throw error;
+    // The quick start must not break on a PACS (e.g. a second npm start holding its storage).
+    await orthanc?.stop();
+    log(`[demo] Orthanc is installed but could not be used, so no PACS this time: ${String(error)}`);
+    return none;
   }
   return {
     target: { url: orthanc.dicomWebUrl },
-    description: `Orthanc ${orthanc.url} (storage ${path.relative(ROOT, DEMO_ORTHANC_STORAGE)})`,
     stop: orthanc.stop,
   };
 }

@@ -87,6 +87,25 @@ async function answersSystem(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The REST root of an Orthanc of ours already serving this storage (say, a second npm start), or
+ * undefined: two must not share one index.
+ */
+export async function orthancServing(storageDir: string): Promise<string | undefined> {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(storageDir, 'orthanc.json'), 'utf8')) as {
+      HttpPort?: number;
+      Name?: string;
+    };
+    const url = `http://127.0.0.1:${config.HttpPort}`;
+    const response = await fetch(`${url}/system`, { signal: AbortSignal.timeout(1000) });
+    const system = (await response.json()) as { Name?: string };
+    return response.ok && system.Name === config.Name ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function tail(file: string, lines = 15): string {
   try {
     return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');

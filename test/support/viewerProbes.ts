@@ -179,12 +179,23 @@ export interface MemoryFigures {
   nodes: number;
 }
 
-/** Garbage-collects the page (twice: weak callbacks free more on the second pass) and reads its memory. */
+/**
+ * Garbage-collects the page until its heap stops shrinking (V8 also drops bytecode of functions
+ * unused over several GCs, so one pass can leave start-up code counted) and reads its memory.
+ */
 export async function memoryAfterGc(cdp: CDPSession): Promise<MemoryFigures> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
+  const heapNow = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics;
+  };
+  let metrics = await heapNow();
   const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  for (let pass = 0; pass < 12; pass++) {
+    const previous = metric('JSHeapUsedSize');
+    await cdp.send('HeapProfiler.collectGarbage');
+    metrics = await heapNow();
+    if (pass >= 1 && metric('JSHeapUsedSize') >= previous * 0.998) break;
+  }
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
   return {
     heapUsed: metric('JSHeapUsedSize'),

@@ -36,7 +36,13 @@ describe('ResultSender', () => {
   let changes: number;
   const sender = (timeoutMs = 5_000) =>
     new ResultSender({ onChange: () => void changes++, now: () => new Date('2026-12-01T11:30:00Z'), timeoutMs });
-  beforeEach(() => (changes = 0));
+  /** Failed sends are logged for the administrator (and kept out of the test output). */
+  let logged: jest.SpyInstance;
+  beforeEach(() => {
+    changes = 0;
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logged.mockRestore());
 
   it('sends the maps and captures before the SR, and reports when, how much and which series', async () => {
     const pacs = fakePacs();
@@ -106,6 +112,7 @@ describe('ResultSender', () => {
     const result = aResult();
     await s.send(result, { pacs: 'P', store: pacs.store, build: async () => pacs.objects });
     expect(s.stateOf(result)).toMatchObject({ status: 'failed', kind: 'timeout', stored: 0 });
+    expect(logged).toHaveBeenCalled();
     expect(aborted).toEqual([true]);
   });
 
@@ -120,6 +127,7 @@ describe('ResultSender', () => {
     });
     expect(s.stateOf(result)).toMatchObject({ status: 'failed', kind: 'build', details: 'no SOPInstanceUID' });
     expect(pacs.received).toEqual([]);
+    expect(logged).toHaveBeenCalledTimes(1);
   });
 });
 

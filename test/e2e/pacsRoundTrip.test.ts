@@ -338,4 +338,20 @@ describeWithOrthanc('PACS round trip (real Orthanc)', () => {
     page.off('pageerror', onError);
     expect(errors).toEqual([]);
   });
+
+  test('without a PACS (the embedded demo study) the panel says storing is off and how to turn it on', async () => {
+    const embedded = await startDemoServer({ port: 0, backend: 'wasm', pacs: 'off' });
+    try {
+      await page.goto(embedded.studyUrl);
+      await page.waitForSelector('[data-testid=cxrai-store-off]', { timeout: 120_000 });
+      const s = await state();
+      expect(s.store.available).toBe(false);
+      const text = await page.textContent('[data-testid=cxrai-store-off]');
+      expect(text).toContain('Storing results in the PACS is off');
+      expect(text).toContain((s.store as { offHint?: string }).offHint ?? 'no hint configured');
+      expect(await page.$('[data-testid=cxrai-send]')).toBeNull();
+    } finally {
+      await embedded.close();
+    }
+  });
 });

@@ -286,3 +286,18 @@ test('readStoredResult reads the same result when one-item sequences are objects
   expect(Array.isArray(reshaped.ConceptNameCodeSequence)).toBe(false);
   expect(readStoredResult(reshaped)).toEqual(readStoredResult(dataset));
 });
+
+test("every measurement group has a point on the analysed image at its map's peak (OHIF 3.13's SR loader needs one)", () => {
+  const groups = ((parsePart10(objects[0].part10).ContentSequence as Record<string, unknown>[]).find(
+    (item) => (item.ConceptNameCodeSequence as { CodeValue: string }[])[0].CodeValue === '126010',
+  )?.ContentSequence ?? []) as { ContentSequence: Record<string, unknown>[] }[];
+  expect(groups).toHaveLength(result.findings.length);
+  groups.forEach((group, i) => {
+    const points = group.ContentSequence.filter((item) => item.ValueType === 'SCOORD');
+    expect(points).toHaveLength(1);
+    const peak = maps[i].peak ?? { row: -1, column: -1 };
+    expect(points[0]).toMatchObject({ GraphicType: 'POINT', GraphicData: [peak.column + 0.5, peak.row + 0.5] });
+    const selectedFrom = (points[0].ContentSequence as { ReferencedSOPSequence: Record<string, unknown>[] }[])[0];
+    expect(selectedFrom.ReferencedSOPSequence[0].ReferencedSOPInstanceUID).toBe(source.sopInstanceUid);
+  });
+});

@@ -109,6 +109,9 @@ export async function buildResultObjects(input: ResultObjectsInput): Promise<Res
     displayName: input.displayName,
     now,
     maps: mapRefs,
+    peaks: new Map(
+      maps.filter((m) => m.peak && m.max > 0).map((m) => [m.finding, m.peak as { row: number; column: number }]),
+    ),
     captures: captureRefs,
     sopInstanceUid: srUid,
     seriesInstanceUid: series.sr,

@@ -62,6 +62,7 @@ export const CODES = {
   findingTrained: code('TRAINED', LOCAL_SCHEME, 'Model trained for finding'),
   activationMap: code('CAMMAP', LOCAL_SCHEME, 'Class activation map'),
   heatmapCapture: code('CAMCAPTURE', LOCAL_SCHEME, 'Heatmap secondary capture'),
+  heatmapPeak: code('CAMPEAK', LOCAL_SCHEME, 'Heatmap peak'),
   intendedUse: code('INTENDEDUSE', LOCAL_SCHEME, 'Intended use'),
   demoWeights: code('DEMOWEIGHTS', LOCAL_SCHEME, 'Demonstration model: untrained weights'),
 } as const;

@@ -60,6 +60,24 @@ export function numItem(
   });
 }
 
+/**
+ * A 2D SCOORD on an image (GraphicData column\\row, 0\\0 the top-left corner of the top-left
+ * pixel), with the image it is on as its SELECTED FROM child.
+ */
+export function pointItem(
+  relationship: Relationship,
+  concept: Code,
+  column: number,
+  row: number,
+  image: NaturalizedDataset,
+): ContentItem {
+  return item(relationship, 'SCOORD', concept, {
+    GraphicType: 'POINT',
+    GraphicData: [column, row],
+    ContentSequence: [{ RelationshipType: 'SELECTED FROM', ValueType: 'IMAGE', ReferencedSOPSequence: [image] }],
+  });
+}
+
 export function imageItem(
   relationship: Relationship,
   concept: Code | undefined,

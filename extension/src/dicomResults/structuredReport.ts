@@ -18,7 +18,16 @@ import {
   studyModules,
 } from './attributes';
 import { CODES, findingCode } from './codes';
-import { codeItem, container, type ContentItem, imageItem, numItem, textItem, uidItem } from './contentItems';
+import {
+  codeItem,
+  container,
+  type ContentItem,
+  imageItem,
+  numItem,
+  pointItem,
+  textItem,
+  uidItem,
+} from './contentItems';
 import type { NaturalizedDataset, SourceImage } from './types';
 import { newUid } from './uids';
 
@@ -40,6 +49,8 @@ export interface SrInput {
   displayName: (finding: string) => string;
   now: Date;
   maps: Map<string, ObjectReference>;
+  /** Where each finding's map is hottest (image pixel row and column); absent: the image centre. */
+  peaks: Map<string, { row: number; column: number }>;
   captures: Map<string, ObjectReference>;
   sopInstanceUid: string;
   seriesInstanceUid: string;
@@ -70,6 +81,10 @@ function measurementGroup(input: SrInput, finding: FindingResult): ContentItem {
   const { result, source } = input;
   const map = input.maps.get(finding.name);
   const capture = input.captures.get(finding.name);
+  const peak = input.peaks.get(finding.name) ?? {
+    row: Math.floor(source.rows / 2),
+    column: Math.floor(source.columns / 2),
+  };
   return container(
     'CONTAINS',
     CODES.measurementGroup,
@@ -77,6 +92,9 @@ function measurementGroup(input: SrInput, finding: FindingResult): ContentItem {
       textItem('HAS OBS CONTEXT', CODES.trackingIdentifier, finding.name),
       uidItem('HAS OBS CONTEXT', CODES.trackingUid, newUid()),
       codeItem('CONTAINS', CODES.finding, findingCode(finding.name, input.displayName(finding.name))),
+      // Where the map peaks, on the analysed image. Also what OHIF 3.13's SR loader needs: it reads
+      // every measurement group's first spatial coordinate and fails on groups without one.
+      pointItem('CONTAINS', CODES.heatmapPeak, peak.column + 0.5, peak.row + 0.5, sourceReference(source)),
       ...algorithm(result),
       numItem('CONTAINS', CODES.probability, finding.probability, CODES.ratio, [
         imageItem('INFERRED FROM', CODES.sourceOfMeasurement, sourceReference(source)),

@@ -11,7 +11,13 @@ const root = path.resolve(__dirname, '..');
 const CLI_MAIN = path.join(root, 'build', 'cli', 'main.js');
 /** Written after each successful compile: tsc leaves unchanged outputs alone, so their times say nothing. */
 const STAMP = path.join(root, 'build', 'cli.stamp');
-const INPUTS = ['extension/src/cli', 'extension/src/engine', 'extension/src/dicomResults', 'tsconfig.cli.json', 'tsconfig.json'];
+const INPUTS = [
+  'extension/src/cli',
+  'extension/src/engine',
+  'extension/src/dicomResults',
+  'tsconfig.cli.json',
+  'tsconfig.json',
+];
 
 function newestInput(entry) {
   const stat = fs.statSync(entry);

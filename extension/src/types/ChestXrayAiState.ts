@@ -1,11 +1,4 @@
-import type {
-  AnalysisResult,
-  BackendName,
-  ColormapName,
-  LoadProgress,
-  ModelIdentity,
-  StartupTimings,
-} from '../engine';
+import type { AnalysisResult, BackendName, ColormapName, LoadProgress, ModelIdentity, StartupTimings } from '../engine';
 import type { ChestXrayAiConfig, StoreResultsMode } from '../config';
 import type { DisplayedImage } from '../utils/radiographPixelsFromViewport';
 

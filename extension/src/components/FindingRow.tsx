@@ -14,7 +14,7 @@ export interface FindingRowProps {
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 /** One finding: probability against its cut-off (the operating threshold), bar, flag, heatmap toggle. */
-export function FindingRow({ finding, displayName, heatmapOn, colour, onToggleHeatmap }: FindingRowProps) {
+function FindingRowView({ finding, displayName, heatmapOn, colour, onToggleHeatmap }: FindingRowProps) {
   const { name, probability, threshold, positive, trained } = finding;
   const inputId = `cxrai-heatmap-${name.replace(/\W+/g, '-')}`;
   return (
@@ -77,3 +77,6 @@ export function FindingRow({ finding, displayName, heatmapOn, colour, onToggleHe
     </li>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const FindingRow = React.memo(FindingRowView);

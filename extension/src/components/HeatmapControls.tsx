@@ -28,7 +28,7 @@ function gradient(name: ColormapName): string {
 const logits = (value: number) => (Math.round(value * 10) / 10).toString();
 
 /** The shared look of every shown heatmap, what its colours mean in numbers, and the list order. */
-export function HeatmapControls(props: HeatmapControlsProps) {
+function HeatmapControlsView(props: HeatmapControlsProps) {
   const { settings, fullScale, findingOrder, shown } = props;
   const cut = settings.threshold * fullScale;
   const scaleBackground =
@@ -144,3 +144,6 @@ export function HeatmapControls(props: HeatmapControlsProps) {
     </section>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const HeatmapControls = React.memo(HeatmapControlsView);

@@ -2,7 +2,7 @@ import React from 'react';
 import type { ChestXrayAiHotkey } from '../hotkeys';
 
 /** The AI hotkeys as this viewer binds them, one click away. */
-export function HotkeyHelp({ hotkeys }: { hotkeys: readonly ChestXrayAiHotkey[] }) {
+function HotkeyHelpView({ hotkeys }: { hotkeys: readonly ChestXrayAiHotkey[] }) {
   return (
     <details className="cxrai-help" data-testid="cxrai-hotkeys">
       <summary>Keyboard shortcuts</summary>
@@ -21,3 +21,6 @@ export function HotkeyHelp({ hotkeys }: { hotkeys: readonly ChestXrayAiHotkey[] 
     </details>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const HotkeyHelp = React.memo(HotkeyHelpView);

@@ -3,7 +3,7 @@ import type { AnalysisResult } from '../engine';
 import type { ActiveImageState } from '../types';
 
 /** Which image this is, how many findings are at or above their cut-off, and the gate's cautions. */
-export function ImageSummary({
+function ImageSummaryView({
   active,
   result,
   listed,
@@ -32,3 +32,6 @@ export function ImageSummary({
     </div>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const ImageSummary = React.memo(ImageSummaryView);

@@ -28,7 +28,7 @@ export function startupSummary(startup: NonNullable<ModelState['startup']>): str
 }
 
 /** The model's standing in one line, always visible; the intended use one click away. */
-export function ModelBanner({ model }: { model: ModelState }) {
+function ModelBannerView({ model }: { model: ModelState }) {
   if (!model.identity) return null;
   const demo = model.identity.demo;
   const loud = needsWarningBanner(demo, model.intendedUse);
@@ -66,3 +66,6 @@ export function ModelBanner({ model }: { model: ModelState }) {
     </details>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const ModelBanner = React.memo(ModelBannerView);

@@ -12,7 +12,7 @@ export interface StoreControlsProps {
  * failed in plain words with "Send again" (the result stays in the panel). When the viewer's data
  * source cannot store, it says storing is off and how to turn it on.
  */
-export function StoreControls({ store, onSend }: StoreControlsProps) {
+function StoreControlsView({ store, onSend }: StoreControlsProps) {
   if (store.mode === 'never') return null;
   if (!store.available) {
     return (
@@ -65,3 +65,6 @@ export function StoreControls({ store, onSend }: StoreControlsProps) {
     </div>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const StoreControls = React.memo(StoreControlsView);

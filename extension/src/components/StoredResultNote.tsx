@@ -15,7 +15,7 @@ export interface StoredResultNoteProps {
  * viewer's model is another one, it says so and offers an analysis with the current model (the
  * stored result is shown as it was, never mixed with the current model's numbers).
  */
-export function StoredResultNote({ stored, onAnalyse }: StoredResultNoteProps) {
+function StoredResultNoteView({ stored, onAnalyse }: StoredResultNoteProps) {
   const { currentModel } = stored;
   return (
     <div className="cxrai-notice cxrai-stored" data-testid="cxrai-stored" data-model-differs={String(!!currentModel)}>
@@ -46,3 +46,6 @@ export function StoredResultNote({ stored, onAnalyse }: StoredResultNoteProps) {
     </div>
   );
 }
+
+/** Memoised: the panel re-renders on every state change (flushSync), this only when its props change. */
+export const StoredResultNote = React.memo(StoredResultNoteView);

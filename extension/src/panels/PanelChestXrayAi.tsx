@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { FindingRow } from '../components/FindingRow';
 import { HeatmapControls } from '../components/HeatmapControls';
@@ -11,7 +11,9 @@ import { StoredResultNote } from '../components/StoredResultNote';
 import { findingHue, hueCss } from '../engine';
 import type { CommandsManager } from '../ohifTypes';
 import type { ChestXrayAiService } from '../services/ChestXrayAiService';
-import type { ChestXrayAiState } from '../types';
+import type { ChestXrayAiState, FindingOrder, HeatmapColouring } from '../types';
+
+const NONE: readonly string[] = [];
 
 export interface PanelChestXrayAiProps {
   service: ChestXrayAiService;
@@ -32,21 +34,54 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
     return () => subscription.unsubscribe();
   }, [service]);
 
-  const run = (name: string, options: Record<string, unknown> = {}) => {
-    void Promise.resolve(commandsManager.runCommand(name, options)).catch((error) =>
-      console.error(`[chest-xray-ai] ${name} failed`, error),
-    );
-  };
+  // Stable across renders, with the values derived below, so the memoised rows and controls
+  // skip re-rendering on state changes that do not touch them.
+  const run = useCallback(
+    (name: string, options: Record<string, unknown> = {}) => {
+      void Promise.resolve(commandsManager.runCommand(name, options)).catch((error) =>
+        console.error(`[chest-xray-ai] ${name} failed`, error),
+      );
+    },
+    [commandsManager],
+  );
+  const commands = useMemo(
+    () => ({
+      analyse: () => run('chestXrayAiRun'),
+      opacity: (opacity: number) => run('chestXrayAiSetOpacity', { opacity }),
+      threshold: (threshold: number) => run('chestXrayAiSetHeatmapThreshold', { threshold }),
+      colormap: (colormap: HeatmapColouring) => run('chestXrayAiSetColormap', { colormap }),
+      style: (style: 'fill' | 'outline') => run('chestXrayAiSetHeatmapStyle', { style }),
+      order: (order: FindingOrder) => run('chestXrayAiSetFindingOrder', { order }),
+      hideAll: () => run('chestXrayAiClear'),
+      toggleHeatmap: (finding: string) => run('chestXrayAiShowHeatmap', { finding }),
+      send: () => run('chestXrayAiSendToPacs'),
+    }),
+    [run],
+  );
 
-  const { model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder, store, stored } = state;
-  const listed = service.findings.listed(result);
-  const byName = new Map(result?.findings.map((f) => [f.name, f]) ?? []);
-  const visible = heatmaps.hidden ? [] : heatmaps.visible;
-  const colourOf = (finding: string) => {
-    const at = visible.indexOf(finding);
-    if (at < 0) return undefined;
-    return heatmaps.colormap === 'by-finding' ? hueCss(findingHue(at)) : '#ffd28a';
-  };
+  const { config, model, analysis, result, active, heatmaps, drawn, emptyMaps, findingOrder, store, stored } = state;
+  // config and findingOrder are what service.findings.listed reads besides the result.
+  const listed = useMemo(() => service.findings.listed(result), [service, result, config, findingOrder]);
+  const byName = useMemo(() => new Map(result?.findings.map((f) => [f.name, f]) ?? []), [result]);
+  const visible = heatmaps.hidden ? NONE : heatmaps.visible;
+  const colourOf = useCallback(
+    (finding: string) => {
+      const at = visible.indexOf(finding);
+      if (at < 0) return undefined;
+      return heatmaps.colormap === 'by-finding' ? hueCss(findingHue(at)) : '#ffd28a';
+    },
+    [visible, heatmaps.colormap],
+  );
+  const shown = useMemo(
+    () =>
+      visible.map((finding) => ({
+        finding,
+        label: service.findings.displayName(finding),
+        colour: colourOf(finding) ?? 'transparent',
+        empty: emptyMaps.includes(finding),
+      })),
+    [visible, colourOf, emptyMaps, service],
+  );
 
   return (
     <div
@@ -62,25 +97,20 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
       <ModelBanner model={model} />
       <StatusLine state={state} />
       {active && <ImageSummary active={active} result={result} listed={listed} />}
-      {stored && <StoredResultNote stored={stored} onAnalyse={() => run('chestXrayAiRun')} />}
+      {stored && <StoredResultNote stored={stored} onAnalyse={commands.analyse} />}
 
       {result && (
         <HeatmapControls
           settings={heatmaps}
           fullScale={result.heatmapFullScale}
           findingOrder={findingOrder}
-          shown={visible.map((finding) => ({
-            finding,
-            label: service.findings.displayName(finding),
-            colour: colourOf(finding) ?? 'transparent',
-            empty: emptyMaps.includes(finding),
-          }))}
-          onOpacity={(opacity) => run('chestXrayAiSetOpacity', { opacity })}
-          onThreshold={(threshold) => run('chestXrayAiSetHeatmapThreshold', { threshold })}
-          onColormap={(colormap) => run('chestXrayAiSetColormap', { colormap })}
-          onStyle={(style) => run('chestXrayAiSetHeatmapStyle', { style })}
-          onOrder={(order) => run('chestXrayAiSetFindingOrder', { order })}
-          onHideAll={() => run('chestXrayAiClear')}
+          shown={shown}
+          onOpacity={commands.opacity}
+          onThreshold={commands.threshold}
+          onColormap={commands.colormap}
+          onStyle={commands.style}
+          onOrder={commands.order}
+          onHideAll={commands.hideAll}
         />
       )}
 
@@ -105,16 +135,14 @@ export function PanelChestXrayAi({ service, commandsManager }: PanelChestXrayAiP
                 displayName={service.findings.displayName(name)}
                 heatmapOn={heatmaps.visible.includes(name)}
                 colour={colourOf(name)}
-                onToggleHeatmap={(f) => run('chestXrayAiShowHeatmap', { finding: f })}
+                onToggleHeatmap={commands.toggleHeatmap}
               />
             ) : null;
           })}
         </ul>
       )}
 
-      {active && !stored && (result || !store.available) && (
-        <StoreControls store={store} onSend={() => run('chestXrayAiSendToPacs')} />
-      )}
+      {active && !stored && (result || !store.available) && <StoreControls store={store} onSend={commands.send} />}
 
       {active && !stored && !['running', 'not-applicable', 'refused'].includes(analysis.status) && (
         <div className="cxrai-actions">

@@ -65,8 +65,10 @@ function printFigures(title: string, f: BenchFigures, camCost?: { withCams: Stat
   console.log(`${'pixel preparation'.padEnd(34)}${ms(f.prepareMs)}`);
   console.log(`${'session.run'.padEnd(34)}${ms(f.sessionRunMs)}`);
   console.log(`${'heatmaps (14, image space)'.padEnd(34)}${ms(f.heatmapsMs)}`);
+  console.log(`${'display maps (14, viewer grid)'.padEnd(34)}${ms(f.displayMapsMs)}`);
   console.log(`${'end to end'.padEnd(34)}${ms(f.endToEndMs)}`);
   console.log(`${'heatmaps / session.run (ratio)'.padEnd(34)}${ratio(f.heatmapsOverRun)}`);
+  console.log(`${'display maps / session.run (ratio)'.padEnd(34)}${ratio(f.displayMapsOverRun)}`);
   console.log(`  ${load()}`);
   if (!camCost) return;
   const extra = camCost.withCams.median - camCost.withoutCams.median;

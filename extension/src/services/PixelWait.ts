@@ -117,18 +117,23 @@ export class PixelWait {
       : undefined;
   }
 
-  private attempt(): void {
-    if (this.settled) return;
+  /** Settles the wait when the pixels can be read now (or reading them throws); says whether it did. */
+  private settleIfReadable(): boolean {
     let pixels: RadiographPixels | undefined;
     try {
       pixels = this.read();
     } catch (error) {
-      return this.finish(() => this.reject(error));
+      this.finish(() => this.reject(error));
+      return true;
     }
-    if (pixels) {
-      const loaded = pixels;
-      return this.finish(() => this.resolve(loaded));
-    }
+    if (!pixels) return false;
+    const loaded = pixels;
+    this.finish(() => this.resolve(loaded));
+    return true;
+  }
+
+  private attempt(): void {
+    if (this.settled || this.settleIfReadable()) return;
     const failure = this.deps.loadFailures.failureOf(this.active.imageId);
     if (failure !== undefined) this.failed(failure);
   }
@@ -140,17 +145,7 @@ export class PixelWait {
    * function"): the image object is then in the viewport already, and its pixels are whole.
    */
   private failed(technical: string): void {
-    if (this.settled) return;
-    let pixels: RadiographPixels | undefined;
-    try {
-      pixels = this.read();
-    } catch (error) {
-      return this.finish(() => this.reject(error));
-    }
-    if (pixels) {
-      const loaded = pixels;
-      return this.finish(() => this.resolve(loaded));
-    }
+    if (this.settled || this.settleIfReadable()) return;
     const declared = this.deps.cornerstone().metaData.get('transferSyntax', this.active.imageId) as
       { transferSyntaxUID?: unknown } | undefined;
     const syntax = typeof declared?.transferSyntaxUID === 'string' ? declared.transferSyntaxUID : undefined;

@@ -1,4 +1,5 @@
-import { dicomDateTime, ds, fitLo, isoFromDicom } from './attributes';
+import { dicomDateTime, ds, fitLo, isoFromDicom, studyModules } from './attributes';
+import type { SourceImage } from './types';
 import { findingCode, LOCAL_SCHEME } from './codes';
 import { newUid, uidFromSha256 } from './uids';
 
@@ -57,5 +58,40 @@ describe('finding codes', () => {
       CodeMeaning: 'Pleural thickening',
     });
     expect(findingCode('Some_very_long_site_finding', 'Site finding').CodeValue).toBe('SOMEVERYLONGSITE');
+  });
+});
+
+describe('copied patient and study attributes', () => {
+  const source = (attributes: Record<string, unknown>): SourceImage => ({
+    studyInstanceUid: '1.2.3',
+    seriesInstanceUid: '1.2.3.4',
+    sopInstanceUid: '1.2.3.4.5',
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.1',
+    frameNumber: 1,
+    rows: 10,
+    columns: 10,
+    modality: 'CR',
+    attributes,
+  });
+
+  test('valid values are copied as they are', () => {
+    const out = studyModules(
+      source({ PatientAge: '062Y', PatientSex: 'F', StudyDate: '20170101', StudyTime: '101500.25', PatientID: 'p1' }),
+    );
+    expect(out).toMatchObject({
+      PatientAge: '062Y',
+      PatientSex: 'F',
+      StudyDate: '20170101',
+      StudyTime: '101500.25',
+      PatientID: 'p1',
+    });
+  });
+
+  test('a value the source wrote against its VR is not copied (Type 2 empty, Type 3 absent)', () => {
+    // A real SIIM file carries PatientAge "62" (AS must be nnnY): copying it failed dciodvfy.
+    const out = studyModules(source({ PatientAge: '62', PatientSex: 'female', StudyDate: '2017-01-01' }));
+    expect(out).not.toHaveProperty('PatientAge');
+    expect(out.PatientSex).toBe('');
+    expect(out.StudyDate).toBe('');
   });
 });

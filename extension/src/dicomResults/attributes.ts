@@ -83,11 +83,36 @@ const TYPE2_STUDY = [
 ];
 const OPTIONAL_STUDY = ['PatientAge', 'StudyDescription', 'IssuerOfPatientID', 'PatientWeight', 'PatientSize'];
 
+/**
+ * Formats of the copied attributes whose VR has one (AS, DA, TM, CS). Sources do break them (a
+ * real SIIM file has PatientAge "62"): an invalid value is not copied, so our objects stay valid
+ * without guessing what the source meant (Type 2: written empty; Type 3: left out).
+ */
+const FORMATS: Record<string, RegExp> = {
+  PatientAge: /^\d{3}[DWMY]$/,
+  PatientBirthDate: /^\d{8}$/,
+  StudyDate: /^\d{8}$/,
+  StudyTime: /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/,
+  PatientSex: /^[MFO]$/,
+};
+
+/** The source's value of `key` when it is valid for its VR's format (or that VR has none). */
+function validCopy(source: SourceImage, key: string): unknown {
+  const value = source.attributes[key];
+  const format = FORMATS[key];
+  if (value === undefined || !format) return value;
+  const single = text(value);
+  return single !== undefined && format.test(single.trim()) ? single.trim() : undefined;
+}
+
 /** Patient, General Study and Patient Study modules: the source's own values, same study. */
 export function studyModules(source: SourceImage): NaturalizedDataset {
   const out: NaturalizedDataset = { StudyInstanceUID: source.studyInstanceUid };
-  for (const key of TYPE2_STUDY) out[key] = source.attributes[key] ?? '';
-  for (const key of OPTIONAL_STUDY) if (source.attributes[key] !== undefined) out[key] = source.attributes[key];
+  for (const key of TYPE2_STUDY) out[key] = validCopy(source, key) ?? '';
+  for (const key of OPTIONAL_STUDY) {
+    const value = validCopy(source, key);
+    if (value !== undefined) out[key] = value;
+  }
   return out;
 }
 

@@ -15,7 +15,7 @@ import { DicomMessage, DicomMetaDictionary, EXPLICIT_VR_LE, fileMeta as part10Me
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'demo', 'data');
 /** Bumped when the output format changes, so stale caches are rebuilt. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** UID under the ISO "2.25" UUID arc, derived from a fixed demo namespace and a name. */
 export function demoUid(name: string): string {
@@ -109,7 +109,7 @@ const NIH_IMAGES: NihImage[] = [
 const RELABELLED_IMAGES: NihImage[] = NIH_IMAGES.filter((img) => img.imageIndex === '00001968_000').map((img) => ({
   ...img,
   view: 'LL',
-  relabelled: 'DEMO: a PA film labelled LATERAL in its header, to show the chest-film gate',
+  relabelled: 'DEMO: a PA film labelled LATERAL in its header (chest-film gate)',
 }));
 
 const RG1_FILE = 'pydicom-data__RG1_J2KI.dcm';
@@ -122,7 +122,7 @@ const STUDY = {
   StudyID: 'DEMO1',
   StudyDate: '20260101',
   StudyTime: '090000',
-  StudyDescription: 'DEMO chest radiographs (NIH ChestX-ray14 + NEMA WG04 RG1), not patient data',
+  StudyDescription: 'DEMO chest films (NIH ChestX-ray14, NEMA RG1), not patient data',
   ReferringPhysicianName: 'DEMO^REFERRER',
   PatientBirthDate: '',
   PatientSex: 'O',

@@ -7,11 +7,13 @@
  * series open in OHIF without a page error. CXR_UPDATE_DOCS=1 writes docs/stored-result-reopened.png.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { prepareDemo, startDemoServer, type DemoServer } from '../../demo/server';
 import { DEMO_STUDY_UID } from '../../demo/build-demo-study';
 import { launchChromium } from '../support/chromium';
+import { dciodvfy, dsrdump, TOOLS } from '../dicom/validators';
 import {
   instanceFileBytes,
   orthancAvailable,
@@ -178,6 +180,32 @@ describeWithOrthanc('PACS round trip (real Orthanc)', () => {
     // The study gained our objects only; each source instance is byte for byte what it was.
     expect(after.size).toBe(before.size + 4);
     for (const [uid, bytes] of before) expect(after.get(uid)?.equals(bytes)).toBe(true);
+
+    // What the panel wrote, as Orthanc holds it: no dciodvfy errors, and the SR read by dsrdump.
+    const srInstances = await qido(
+      orthanc.dicomWebUrl,
+      `instances?SeriesInstanceUID=${srs[0]['0020000E']?.Value?.[0]}`,
+    );
+    const srUid = String(srInstances[0]?.['00080018']?.Value?.[0]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxr-panel-objects-'));
+    const warnings: string[] = [];
+    for (const [uid, bytes] of after) {
+      if (before.has(uid)) continue;
+      const file = path.join(dir, `${uid}.dcm`);
+      fs.writeFileSync(file, bytes);
+      if (TOOLS.dciodvfy) {
+        const { errors, warnings: found } = dciodvfy(file);
+        expect({ uid, errors }).toEqual({ uid, errors: [] });
+        warnings.push(...found);
+      }
+      if (uid === srUid && TOOLS.dsrdump) expect(dsrdump(file).status).toBe(0);
+    }
+    const counted = new Map<string, number>();
+    for (const w of warnings) counted.set(w, (counted.get(w) ?? 0) + 1);
+    console.log(
+      `dciodvfy on the panel's objects: ${[...counted].map(([w, n]) => `${n}x ${w}`).join('; ') || 'no warnings'}`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('reopening the study shows the stored result at once: same numbers, same maps, no new analysis', async () => {

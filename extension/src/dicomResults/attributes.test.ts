@@ -94,4 +94,14 @@ describe('copied patient and study attributes', () => {
     expect(out.PatientSex).toBe('');
     expect(out.StudyDate).toBe('');
   });
+
+  test('a text longer than its VR allows is not copied (LO 64 bytes, SH 16)', () => {
+    const out = studyModules(
+      source({ StudyDescription: 'x'.repeat(65), AccessionNumber: 'A'.repeat(17), StudyID: 'S1' }),
+    );
+    expect(out).not.toHaveProperty('StudyDescription');
+    expect(out.AccessionNumber).toBe('');
+    expect(out.StudyID).toBe('S1');
+    expect(studyModules(source({ StudyDescription: 'x'.repeat(64) })).StudyDescription).toBe('x'.repeat(64));
+  });
 });

@@ -85,7 +85,7 @@ const OPTIONAL_STUDY = ['PatientAge', 'StudyDescription', 'IssuerOfPatientID', '
 
 /**
  * Formats of the copied attributes whose VR has one (AS, DA, TM, CS). Sources do break them (a
- * real SIIM file has PatientAge "62"): an invalid value is not copied, so our objects stay valid
+ * real SIIM file has PatientAge "62"): an invalid value (format, or length below) is not copied, so our objects stay valid
  * without guessing what the source meant (Type 2: written empty; Type 3: left out).
  */
 const FORMATS: Record<string, RegExp> = {
@@ -96,13 +96,26 @@ const FORMATS: Record<string, RegExp> = {
   PatientSex: /^[MFO]$/,
 };
 
-/** The source's value of `key` when it is valid for its VR's format (or that VR has none). */
+/** Longest value (bytes) of the copied LO and SH attributes (our demo study once had a 75-byte LO). */
+const MAX_BYTES: Record<string, number> = {
+  PatientID: 64,
+  IssuerOfPatientID: 64,
+  StudyDescription: 64,
+  StudyID: 16,
+  AccessionNumber: 16,
+};
+
+/** The source's value of `key` when it is valid for its VR's format and length (or that VR has none). */
 function validCopy(source: SourceImage, key: string): unknown {
   const value = source.attributes[key];
   const format = FORMATS[key];
-  if (value === undefined || !format) return value;
+  const maxBytes = MAX_BYTES[key];
+  if (value === undefined || (!format && !maxBytes)) return value;
   const single = text(value);
-  return single !== undefined && format.test(single.trim()) ? single.trim() : undefined;
+  if (single === undefined) return undefined;
+  if (format && !format.test(single)) return undefined;
+  if (maxBytes && new TextEncoder().encode(single).length > maxBytes) return undefined;
+  return single;
 }
 
 /** Patient, General Study and Patient Study modules: the source's own values, same study. */

@@ -74,6 +74,11 @@ export class StoredResults {
   /** By SR SOP Instance UID: what it says, or null when it is not one of ours. */
   private readonly read = new Map<string, StoredResult | null>();
   private readonly entries = new Map<string, StoredEntry>();
+  /**
+   * The studies' instances as last walked, while display-set events say when they change: the
+   * panel asks on every state snapshot, and a walk is over every instance of the study.
+   */
+  private readonly instancesByStudy = new Map<string, NaturalizedDataset[]>();
   private subscriptions: Subscription[] = [];
 
   constructor(
@@ -92,16 +97,34 @@ export class StoredResults {
     const source = this.displaySets;
     if (!source || this.subscriptions.length) return;
     const names = ['DISPLAY_SETS_ADDED', 'DISPLAY_SETS_CHANGED'].map((key) => source.EVENTS[key]).filter(Boolean);
-    this.subscriptions = names.map((name) => source.subscribe(name, () => this.onChange()));
+    this.subscriptions = names.map((name) =>
+      source.subscribe(name, () => {
+        this.instancesByStudy.clear();
+        this.onChange();
+      }),
+    );
   }
 
   stop(): void {
     this.subscriptions.forEach((s) => s.unsubscribe());
     this.subscriptions = [];
+    this.instancesByStudy.clear();
+  }
+
+  /** Every instance of the loaded studies, once each; kept while the display-set events are followed. */
+  private instances(studyInstanceUid: string | undefined): NaturalizedDataset[] {
+    if (!this.subscriptions.length) return this.walkInstances(studyInstanceUid);
+    const key = studyInstanceUid ?? '';
+    let instances = this.instancesByStudy.get(key);
+    if (!instances) {
+      instances = this.walkInstances(studyInstanceUid);
+      this.instancesByStudy.set(key, instances);
+    }
+    return instances;
   }
 
   /** Every instance of the loaded studies, once each (display sets may share instances). */
-  private instances(studyInstanceUid: string | undefined): NaturalizedDataset[] {
+  private walkInstances(studyInstanceUid: string | undefined): NaturalizedDataset[] {
     const seen = new Set<unknown>();
     const out: NaturalizedDataset[] = [];
     let sets: DisplaySetLike[];
